@@ -1,0 +1,2 @@
+/** JMH benchmarks and the peer harness. */
+package dev.aligned.bench;

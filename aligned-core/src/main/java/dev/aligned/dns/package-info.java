@@ -1,0 +1,2 @@
+/** DNS as one injected method with a closed set of outcomes, domain names, and fixture resolvers for tests. */
+package dev.aligned.dns;

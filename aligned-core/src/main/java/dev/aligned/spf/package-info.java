@@ -1,0 +1,2 @@
+/** SPF (RFC 7208): record parser, check_host() evaluator, macro expansion and Received-SPF. */
+package dev.aligned.spf;
