@@ -2,6 +2,7 @@ package dev.aligned.cli;
 
 import dev.aligned.dns.DnsResolver;
 import dev.aligned.dns.FixtureResolver;
+import dev.aligned.dns.ZoneData;
 import dev.aligned.dns.dnsjava.DnsjavaResolver;
 import dev.aligned.dns.dnsjava.MasterFile;
 import java.io.IOException;
@@ -113,12 +114,14 @@ public final class DnsOptions {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         try {
             if (name.endsWith(".yml") || name.endsWith(".yaml") || name.endsWith(".json")) {
-                throw new FixtureException(file + ": OpenSPF zonedata fixtures are not supported by this build yet;"
-                        + " use an RFC 1035 master file (.zone)");
+                return ZoneData.load(file);
             }
             return MasterFile.load(file);
-        } catch (IOException e) {
-            throw new FixtureException(e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new FixtureException(file + ": no such file", e);
+        } catch (IOException | IllegalArgumentException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new FixtureException(msg.contains(file.toString()) ? msg : file + ": " + msg, e);
         }
     }
 
