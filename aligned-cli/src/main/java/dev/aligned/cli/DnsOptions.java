@@ -1,5 +1,6 @@
 package dev.aligned.cli;
 
+import dev.aligned.dns.CachingResolver;
 import dev.aligned.dns.DnsResolver;
 import dev.aligned.dns.FixtureResolver;
 import dev.aligned.dns.ZoneData;
@@ -66,7 +67,8 @@ public final class DnsOptions {
 
     /**
      * The resolver the options describe: the fixture files merged into one {@link FixtureResolver}, or a
-     * {@link DnsjavaResolver} on the given servers. The same instance is returned on every call.
+     * {@link DnsjavaResolver} on the given servers behind a {@link CachingResolver}. The same instance is returned
+     * on every call.
      *
      * @throws ParameterException for contradictory or malformed options (exit code 2)
      * @throws FixtureException when a fixture file cannot be read or parsed; the message names the file and
@@ -98,7 +100,7 @@ public final class DnsOptions {
                 throw usage("--dns-server: " + e.getMessage());
             }
         }
-        return b.build();
+        return CachingResolver.builder(b.build()).build();
     }
 
     private FixtureResolver fixture() {

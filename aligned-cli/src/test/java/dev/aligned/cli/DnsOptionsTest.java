@@ -125,6 +125,7 @@ class DnsOptionsTest {
         try (var silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             Run r = run("--dns-server", "127.0.0.1:" + silent.getLocalPort(), "--dns-timeout", "0.2", "example.com");
             assertEquals(0, r.exit(), r.err());
+            assertInstanceOf(dev.aligned.dns.CachingResolver.class, r.command().used);
             assertTrue(r.out().startsWith("TEMPFAIL no answer for TXT example.com: 127.0.0.1:" + silent.getLocalPort()
                     + " timed out after 200 ms"), r.out());
         }
