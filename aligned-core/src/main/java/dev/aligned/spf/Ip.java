@@ -220,6 +220,18 @@ final class Ip {
         return sb.toString();
     }
 
+    /** Canonical text of a client address: IPv4-mapped IPv6 as IPv4, other IPv6 in RFC 5952 form. */
+    static String text(InetAddress a) {
+        if (a instanceof Inet4Address v4) {
+            return format4(toInt(v4));
+        }
+        long[] l = toLongs((Inet6Address) a);
+        if (l[0] == 0 && (l[1] >>> 32) == 0xffffL) {
+            return format4((int) l[1]);
+        }
+        return format6(l[0], l[1]);
+    }
+
     /** The 32 nibbles of an IPv6 address, most significant first, separated by dots, upper-case hex. */
     static String nibbles(long hi, long lo) {
         char[] out = new char[63];

@@ -1,6 +1,5 @@
 package dev.aligned.spf;
 
-import java.net.Inet4Address;
 import java.util.Objects;
 
 /**
@@ -29,7 +28,7 @@ public final class ReceivedSpf {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(receiver, "receiver");
         SpfResult.Details d = result.details();
-        String ip = ip(d);
+        String ip = d.clientIpText();
         String who = d.identity() == SpfResult.Identity.HELO ? "helo " + d.helo() : "domain of " + d.sender();
         String comment = switch (result) {
             case SpfResult.Pass p -> who + " designates " + ip + " as permitted sender";
@@ -60,17 +59,6 @@ public final class ReceivedSpf {
             pair(sb, "problem", result.problem().orElse(""));
         }
         return sb.toString();
-    }
-
-    private static String ip(SpfResult.Details d) {
-        if (d.clientIp() instanceof Inet4Address a) {
-            return Ip.format4(Ip.toInt(a));
-        }
-        long[] l = Ip.toLongs((java.net.Inet6Address) d.clientIp());
-        if (l[0] == 0 && (l[1] >>> 32) == 0xffffL) {
-            return Ip.format4((int) l[1]);
-        }
-        return Ip.format6(l[0], l[1]);
     }
 
     private static void pair(StringBuilder sb, String key, String value) {

@@ -196,5 +196,10 @@ public sealed interface SpfResult {
             Objects.requireNonNull(domain, "domain");
             trace = List.copyOf(trace);
         }
+
+        /** The client address as SPF sees it: dotted quad (also for IPv4-mapped IPv6) or RFC 5952 IPv6. */
+        public String clientIpText() {
+            return Ip.text(clientIp);
+        }
     }
 }
