@@ -114,16 +114,15 @@ final class Evaluation {
         if (d.endsWith(".")) {
             d = d.substring(0, d.length() - 1);
         }
-        String invalid = initialDomainProblem(d);
+        Optional<DomainName> parsed = ev.name(d);
+        String invalid = initialDomainProblem(d, parsed);
         Verdict v;
-        DomainName name = null;
         if (invalid != null) {
             v = new Verdict(Code.NONE, null, "'" + senderDomain + "' is not a valid domain name (" + invalid
                     + "), so there is no SPF record to check", null);
             step(0, senderDomain, "not checked: " + invalid);
         } else {
-            name = DomainName.of(d);
-            v = checkHost(name, d, 0);
+            v = checkHost(parsed.get(), d, 0);
         }
         SpfResult.Details details = new SpfResult.Details(identity, clientIp, sender, helo, d, dnsTerms, voids,
                 trace == null ? List.of() : trace);
@@ -140,14 +139,13 @@ final class Evaluation {
     }
 
     /** RFC 7208 section 4.3: a malformed or single-label domain gives "none" without a lookup. */
-    static String initialDomainProblem(String d) {
+    static String initialDomainProblem(String d, Optional<DomainName> n) {
         if (d.isEmpty()) {
             return "empty";
         }
         if (d.charAt(0) == '[') {
             return "an address literal";
         }
-        Optional<DomainName> n = DomainName.parse(d);
         if (n.isEmpty()) {
             return DomainName.problem(d);
         }
@@ -234,12 +232,9 @@ final class Evaluation {
         String dn = domain.name();
         for (Term.Mechanism m : record.mechanismArray()) {
             SpfResult.Match where = null;
-            if (m.queriesDns()) {
-                where = new SpfResult.Match(m.text(), dn, m.column());
-                Verdict over = countDnsTerm(where, depth);
-                if (over != null) {
-                    return over;
-                }
+            if (m.queriesDns() && ++dnsTerms > limits.dnsTerms()) {
+                dnsTerms--;
+                return countDnsTerm(new SpfResult.Match(m.text(), dn, m.column()), depth);
             }
             Object outcome = matches(m, domain, dText, depth);
             if (outcome instanceof Verdict err) {
@@ -614,8 +609,13 @@ final class Evaluation {
     Target expandTarget(MacroString ms, String dText) {
         String s;
         MacroString.Part[] parts = ms.parts();
-        if (parts.length == 1 && parts[0] instanceof MacroString.Literal l) {
-            s = l.text();
+        boolean literal = parts.length == 1 && parts[0] instanceof MacroString.Literal;
+        if (literal) {
+            Object cached = ms.literalTarget();
+            if (cached != null) {
+                return cached == INVALID ? null : (Target) cached;
+            }
+            s = ((MacroString.Literal) parts[0]).text();
         } else {
             StringBuilder sb = new StringBuilder(64);
             expand(ms, dText, sb, -1);
@@ -631,12 +631,15 @@ final class Evaluation {
             }
             s = s.substring(dot + 1);
         }
-        Optional<DomainName> n = DomainName.parse(s);
-        if (n.isEmpty() || n.get().isRoot()) {
-            return null;
+        Optional<DomainName> n = ev.name(s);
+        Target t = n.isEmpty() || n.get().isRoot() ? null : new Target(n.get(), s);
+        if (literal) {
+            ms.literalTarget(t == null ? INVALID : t);
         }
-        return new Target(n.get(), s);
+        return t;
     }
+
+    private static final Object INVALID = new Object();
 
     /** Appends the expansion; cap < 0 means a domain name (keep the tail), else stop after cap characters. */
     void expand(MacroString ms, String dText, StringBuilder out, int cap) {

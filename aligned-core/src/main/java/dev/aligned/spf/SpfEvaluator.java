@@ -29,7 +29,10 @@ public final class SpfEvaluator {
     final String receiver;
     final String defaultExplanation;
     final boolean trace;
+    private static final int NAME_CACHE_SIZE = 8192;
+    private static final Object INVALID_NAME = new Object();
     private final ConcurrentHashMap<String, SpfParseResult> parsed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> names = new ConcurrentHashMap<>();
 
     private SpfEvaluator(Builder b) {
         this.resolver = Objects.requireNonNull(b.resolver, "resolver (call builder().resolver(...))");
@@ -79,6 +82,21 @@ public final class SpfEvaluator {
             parsed.put(text, r);
         }
         return r;
+    }
+
+    /** {@code DomainName.parse(text)}, remembered (names repeat across checks); empty for invalid names. */
+    java.util.Optional<dev.aligned.dns.DomainName> name(String text) {
+        Object n = names.get(text);
+        if (n == null) {
+            java.util.Optional<dev.aligned.dns.DomainName> p = dev.aligned.dns.DomainName.parse(text);
+            n = p.isPresent() ? p.get() : INVALID_NAME;
+            if (names.size() >= NAME_CACHE_SIZE) {
+                names.clear();
+            }
+            names.put(text, n);
+        }
+        return n == INVALID_NAME ? java.util.Optional.empty()
+                : java.util.Optional.of((dev.aligned.dns.DomainName) n);
     }
 
     /** Builds an {@link SpfEvaluator}. */
