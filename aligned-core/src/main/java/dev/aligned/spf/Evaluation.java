@@ -188,13 +188,10 @@ final class Evaluation {
             case DnsAnswer.Records r -> {
                 int found = 0;
                 for (DnsRecord rec : r.records()) {
-                    if (rec instanceof DnsRecord.Txt txt) {
-                        String text = txt.text();
-                        if (SpfRecord.isSpf(text)) {
-                            found++;
-                            if (recordText == null) {
-                                recordText = text;
-                            }
+                    if (rec instanceof DnsRecord.Txt txt && isSpf(txt.strings())) {
+                        found++;
+                        if (recordText == null) {
+                            recordText = txt.text();
                         }
                     }
                 }
@@ -226,6 +223,27 @@ final class Evaluation {
         } finally {
             stack.remove(stack.size() - 1);
         }
+    }
+
+    private static final byte[] VERSION = {'v', '=', 's', 'p', 'f', '1'};
+
+    /** {@link SpfRecord#isSpf(String)} on the raw strings, so that other TXT records are never decoded. */
+    static boolean isSpf(List<byte[]> strings) {
+        int k = 0;
+        for (byte[] part : strings) {
+            for (byte b : part) {
+                if (k < 6) {
+                    int c = b >= 'A' && b <= 'Z' ? b + 32 : b;
+                    if (c != VERSION[k]) {
+                        return false;
+                    }
+                    k++;
+                } else {
+                    return b == ' ';
+                }
+            }
+        }
+        return k == 6;
     }
 
     private Verdict evaluate(SpfRecord record, DomainName domain, String dText, int depth) {
