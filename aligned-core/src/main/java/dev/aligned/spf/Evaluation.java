@@ -35,6 +35,8 @@ final class Evaluation {
 
     private int dnsTerms;
     private int voids;
+    private final long deadline;
+    private boolean timedOut;
     private List<DomainName> validatedPtrNames;
     private final ArrayList<DomainName> stack = new ArrayList<>(4);
 
@@ -46,6 +48,7 @@ final class Evaluation {
         this.identity = identity;
         this.helo = helo;
         this.trace = ev.trace ? new ArrayList<>() : null;
+        this.deadline = ev.timeLimitMillis > 0 ? ev.clock.millis() + ev.timeLimitMillis : Long.MAX_VALUE;
         if (ip instanceof Inet4Address a) {
             v4 = true;
             ip4 = Ip.toInt(a);
@@ -109,6 +112,16 @@ final class Evaluation {
 
     // ---------------------------------------------------------------- entry
 
+    /** Every DNS query goes through here: past the time limit it fails at once, without asking. */
+    private DnsAnswer lookup(DomainName name, DnsType type) {
+        if (timedOut || (deadline != Long.MAX_VALUE && ev.clock.millis() > deadline)) {
+            timedOut = true;
+            return new DnsAnswer.TempFailure(name, type, "the SPF check's time limit of "
+                    + ev.timeLimitMillis / 1000.0 + " s was exceeded");
+        }
+        return dns.lookup(name, type);
+    }
+
     SpfResult run() {
         String d = senderDomain;
         if (d.endsWith(".")) {
@@ -123,6 +136,11 @@ final class Evaluation {
             step(0, senderDomain, "not checked: " + invalid);
         } else {
             v = checkHost(parsed.get(), d, 0);
+        }
+        if (timedOut && v.code != Code.TEMPERROR) {
+            // RFC 7208 section 4.6.4: past the time limit the result SHOULD be temperror, whatever was reached.
+            v = temp("the SPF check took longer than its time limit of " + ev.timeLimitMillis / 1000.0
+                    + " s (slow or unresponsive DNS)");
         }
         SpfResult.Details details = new SpfResult.Details(identity, clientIp, sender, helo, d, dnsTerms, voids,
                 trace == null ? List.of() : trace);
@@ -170,7 +188,7 @@ final class Evaluation {
 
     private Verdict checkHost(DomainName domain, String dText, int depth) {
         String dn = domain.name();
-        DnsAnswer answer = dns.lookup(domain, DnsType.TXT);
+        DnsAnswer answer = lookup(domain, DnsType.TXT);
         String recordText = null;
         switch (answer) {
             case DnsAnswer.TempFailure t -> {
@@ -364,7 +382,7 @@ final class Evaluation {
                     step(depth, dn, e.text() + ": target is not a valid domain name, no match");
                     yield Boolean.FALSE;
                 }
-                DnsAnswer ans = dns.lookup(t.name, DnsType.A);
+                DnsAnswer ans = lookup(t.name, DnsType.A);
                 yield switch (ans) {
                     case DnsAnswer.Records r -> {
                         step(depth, dn, e.text() + ": A " + t.name + " exists");
@@ -392,7 +410,7 @@ final class Evaluation {
     /** Looks up the client's address family at {@code name} and matches with {@code prefix}. */
     private Object addressMatch(Term term, DomainName name, int prefix, String dn, int depth, boolean countVoid) {
         DnsType type = v4 ? DnsType.A : DnsType.AAAA;
-        DnsAnswer ans = dns.lookup(name, type);
+        DnsAnswer ans = lookup(name, type);
         switch (ans) {
             case DnsAnswer.TempFailure f -> {
                 step(depth, dn, term.text() + ": " + type + " " + name + " failed: " + f.reason());
@@ -439,7 +457,7 @@ final class Evaluation {
             step(depth, dn, mx.text() + ": target is not a valid domain name, no match");
             return Boolean.FALSE;
         }
-        DnsAnswer ans = dns.lookup(t.name, DnsType.MX);
+        DnsAnswer ans = lookup(t.name, DnsType.MX);
         List<DnsRecord> records;
         switch (ans) {
             case DnsAnswer.TempFailure f -> {
@@ -492,7 +510,7 @@ final class Evaluation {
             return Boolean.FALSE;
         }
         DomainName rev = DomainName.of(v4 ? Ip.reverse4(ip4) : Ip.reverse6(hi, lo));
-        DnsAnswer ans = dns.lookup(rev, DnsType.PTR);
+        DnsAnswer ans = lookup(rev, DnsType.PTR);
         List<DnsRecord> records;
         switch (ans) {
             case DnsAnswer.TempFailure f -> {
@@ -532,7 +550,7 @@ final class Evaluation {
 
     /** True when {@code name} has an address record equal to the client's; DNS errors skip the name. */
     private boolean validates(DomainName name) {
-        DnsAnswer a = dns.lookup(name, v4 ? DnsType.A : DnsType.AAAA);
+        DnsAnswer a = lookup(name, v4 ? DnsType.A : DnsType.AAAA);
         return a instanceof DnsAnswer.Records r && addressIn(r.records(), v4 ? 32 : 128);
     }
 
@@ -583,7 +601,7 @@ final class Evaluation {
             step(0, dText, exp.text() + ": target is not a valid domain name, explanation ignored");
             return null;
         }
-        DnsAnswer ans = dns.lookup(t.name, DnsType.TXT);
+        DnsAnswer ans = lookup(t.name, DnsType.TXT);
         if (!(ans instanceof DnsAnswer.Records r)) {
             step(0, dText, exp.text() + ": no explanation TXT at " + t.name);
             return null;
@@ -749,7 +767,7 @@ final class Evaluation {
         if (validatedPtrNames == null) {
             List<DomainName> names = new ArrayList<>(2);
             DomainName rev = DomainName.of(v4 ? Ip.reverse4(ip4) : Ip.reverse6(hi, lo));
-            if (dns.lookup(rev, DnsType.PTR) instanceof DnsAnswer.Records r) {
+            if (lookup(rev, DnsType.PTR) instanceof DnsAnswer.Records r) {
                 int seen = 0;
                 for (DnsRecord rec : r.records()) {
                     if (rec instanceof DnsRecord.Ptr p && !p.target().isRoot() && ++seen <= limits.ptrNames()

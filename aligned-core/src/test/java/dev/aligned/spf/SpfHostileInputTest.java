@@ -141,6 +141,31 @@ class SpfHostileInputTest {
     }
 
     @Test
+    void slowDnsHitsTheTimeLimitAndGivesTemperror() {
+        FixtureResolver.Builder b = FixtureResolver.builder();
+        for (int i = 0; i < 9; i++) {
+            b.add("s" + i + ".example", DnsRecord.Txt.of("v=spf1 include:s" + (i + 1) + ".example ~all"));
+        }
+        b.add("s9.example", DnsRecord.Txt.of("v=spf1 ip4:192.0.2.99 -all"));
+        FixtureResolver fixture = b.build();
+        dev.aligned.testing.FakeClock clock = new dev.aligned.testing.FakeClock();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        dev.aligned.dns.DnsResolver slow = (name, type) -> {
+            asked.incrementAndGet();
+            clock.advance(Duration.ofSeconds(3)); // every answer takes three seconds
+            return fixture.lookup(name, type);
+        };
+        SpfEvaluator spf = SpfEvaluator.builder().resolver(slow).clock(clock).build();
+        SpfResult r = spf.checkMailFrom(MacroExpansionTest.ip("192.0.2.99"), "x@s0.example", "h");
+        SpfResult.TempError t = assertInstanceOf(SpfResult.TempError.class, r);
+        assertTrue(t.error().contains("time limit of 20.0 s was exceeded"), t.error());
+        assertEquals(7, asked.get(), "no query is sent once the limit has passed");
+        SpfResult patient = SpfEvaluator.builder().resolver(slow).clock(clock).timeLimit(Duration.ZERO).build()
+                .checkMailFrom(MacroExpansionTest.ip("192.0.2.99"), "x@s0.example", "h");
+        assertInstanceOf(SpfResult.Pass.class, patient);
+    }
+
+    @Test
     void hugeExplanationIsCut() {
         FixtureResolver dns = FixtureResolver.builder()
                 .add("e.example", DnsRecord.Txt.of("v=spf1 -all exp=x.e.example"))
