@@ -267,19 +267,18 @@ final class Evaluation {
     private Verdict evaluate(SpfRecord record, DomainName domain, String dText, int depth) {
         String dn = domain.name();
         for (Term.Mechanism m : record.mechanismArray()) {
-            SpfResult.Match where = null;
-            if (m.queriesDns() && ++dnsTerms > limits.dnsTerms()) {
-                dnsTerms--;
-                return countDnsTerm(new SpfResult.Match(m.text(), dn, m.column()), depth);
+            if (m.queriesDns()) {
+                Verdict over = countDnsTerm(m, dn, depth);
+                if (over != null) {
+                    return over;
+                }
             }
             Object outcome = matches(m, domain, dText, depth);
             if (outcome instanceof Verdict err) {
                 return err;
             }
             if (outcome == Boolean.TRUE) {
-                if (where == null) {
-                    where = new SpfResult.Match(m.text(), dn, m.column());
-                }
+                SpfResult.Match where = new SpfResult.Match(m.text(), dn, m.column());
                 step(depth, dn, m.text() + " matches: " + m.qualifier().result());
                 Verdict v = new Verdict(switch (m.qualifier()) {
                     case PASS -> Code.PASS;
@@ -299,11 +298,11 @@ final class Evaluation {
             step(depth, dn, "no mechanism matched: neutral");
             return new Verdict(Code.NEUTRAL, null, null, null);
         }
-        SpfResult.Match where = new SpfResult.Match(redirect.text(), dn, redirect.column());
-        Verdict over = countDnsTerm(where, depth);
+        Verdict over = countDnsTerm(redirect, dn, depth);
         if (over != null) {
             return over;
         }
+        SpfResult.Match where = new SpfResult.Match(redirect.text(), dn, redirect.column());
         Target t = expandTarget(redirect.domainSpec(), dText);
         if (t == null) {
             step(depth, dn, redirect.text() + ": target is not a valid domain name");
@@ -332,12 +331,14 @@ final class Evaluation {
         return sb.append(target.name()).toString();
     }
 
-    private Verdict countDnsTerm(SpfResult.Match where, int depth) {
+    /** Counts a DNS-querying term; returns a permerror when the limit is passed (the match is made only then). */
+    private Verdict countDnsTerm(Term term, String dn, int depth) {
         if (++dnsTerms > limits.dnsTerms()) {
-            step(depth, where.domain(), where.term() + ": DNS lookup limit exceeded");
-            return perm("too many DNS lookups: " + where.term() + " at " + where.domain() + " would be term "
+            step(depth, dn, term.text() + ": DNS lookup limit exceeded");
+            return perm("too many DNS lookups: " + term.text() + " at " + dn + " would be term "
                             + dnsTerms + " that queries DNS; RFC 7208 section 4.6.4 allows " + limits.dnsTerms()
-                            + " (include, a, mx, ptr, exists, redirect)", where,
+                            + " (include, a, mx, ptr, exists, redirect)", new SpfResult.Match(term.text(), dn,
+                            term.column()),
                     "flatten includes or replace a, mx and ptr by ip4:/ip6: ranges to stay within "
                             + limits.dnsTerms() + " lookups");
         }
