@@ -230,8 +230,9 @@ final class Evaluation {
         switch (ev.parse(recordText)) {
             case SpfParseResult.Invalid bad -> {
                 SpfSyntaxError e = bad.first();
-                step(depth, dn, "syntax error: " + e);
-                return perm(dn + ": " + e, new SpfResult.Match(e.term(), dn, e.column()), e.hint().orElse(null));
+                String message = e.toString();
+                step(depth, dn, message);
+                return perm(dn + ": " + message, new SpfResult.Match(e.term(), dn, e.column()), e.hint().orElse(null));
             }
             case SpfParseResult.Valid ok -> record = ok.record();
         }
