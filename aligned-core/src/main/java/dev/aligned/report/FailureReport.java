@@ -13,7 +13,7 @@ import java.util.Optional;
  *     reading of a non-ARF report (the parser adds a warning)
  * @param otherFields fields this model has no slot for (e.g. {@code Message-ID}), kept in order
  * @param originalHeaders the reported message's header block (from {@code text/rfc822-headers} or
- *     {@code message/rfc822}), as text with CRLF or LF line ends as received
+ *     {@code message/rfc822}), as text with LF line ends (folding kept)
  */
 public record FailureReport(
         Format format,

@@ -81,8 +81,8 @@ final class FailureReportParser {
         int[] bs = new int[1];
         MimeMessage.headers(body, 0, body.length, bs);
         int end = bs[0];
-        String s = new String(body, 0, end, StandardCharsets.UTF_8);
-        return s.stripTrailing() + (s.contains("\r\n") ? "\r\n" : "\n");
+        String s = new String(body, 0, end, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        return s.stripTrailing() + "\n";
     }
 
     private static final class Builder {
