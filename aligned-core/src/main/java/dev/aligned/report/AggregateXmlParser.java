@@ -500,14 +500,14 @@ final class AggregateXmlParser {
             order.see(name);
             switch (name) {
                 case "domain" -> domain = firstText(domain, name);
-                case "adkim" -> adkim = enumValue(name, Alignment::ofToken, Map.of("relaxed", "r", "strict", "s"));
-                case "aspf" -> aspf = enumValue(name, Alignment::ofToken, Map.of("relaxed", "r", "strict", "s"));
-                case "p" -> p = enumValue(name, Disposition::ofToken, Map.of());
-                case "sp" -> sp = enumValue(name, Disposition::ofToken, Map.of());
-                case "np" -> np = enumValue(name, Disposition::ofToken, Map.of());
+                case "adkim" -> adkim = enumOnce(adkim, name, Alignment::ofToken, Map.of("relaxed", "r", "strict", "s"));
+                case "aspf" -> aspf = enumOnce(aspf, name, Alignment::ofToken, Map.of("relaxed", "r", "strict", "s"));
+                case "p" -> p = enumOnce(p, name, Disposition::ofToken, Map.of());
+                case "sp" -> sp = enumOnce(sp, name, Disposition::ofToken, Map.of());
+                case "np" -> np = enumOnce(np, name, Disposition::ofToken, Map.of());
                 case "fo" -> fo = firstText(fo, name);
-                case "testing" -> testing = enumValue(name, Testing::ofToken, Map.of());
-                case "discovery_method" -> discovery = enumValue(name, DiscoveryMethod::ofToken, Map.of());
+                case "testing" -> testing = enumOnce(testing, name, Testing::ofToken, Map.of());
+                case "discovery_method" -> discovery = enumOnce(discovery, name, DiscoveryMethod::ofToken, Map.of());
                 case "pct" -> {
                     String at = pos();
                     String t = text();
@@ -642,9 +642,9 @@ final class AggregateXmlParser {
             String name = r.getLocalName();
             order.see(name);
             switch (name) {
-                case "disposition" -> disposition = enumValue(name, ActionDisposition::ofToken, Map.of());
-                case "dkim" -> dkim = enumValue(name, DmarcResult::ofToken, Map.of());
-                case "spf" -> spf = enumValue(name, DmarcResult::ofToken, Map.of());
+                case "disposition" -> disposition = enumOnce(disposition, name, ActionDisposition::ofToken, Map.of());
+                case "dkim" -> dkim = enumOnce(dkim, name, DmarcResult::ofToken, Map.of());
+                case "spf" -> spf = enumOnce(spf, name, DmarcResult::ofToken, Map.of());
                 case "reason" -> {
                     Optional<PolicyOverride> type = Optional.empty();
                     Optional<String> comment = Optional.empty();
@@ -751,6 +751,16 @@ final class AggregateXmlParser {
             return Optional.empty();
         }
         return Optional.of(t);
+    }
+
+    private <E> Optional<E> enumOnce(Optional<E> current, String what, Function<String, Optional<E>> of,
+            Map<String, String> aliases) throws XMLStreamException, LimitExceededException {
+        if (current.isPresent()) {
+            warnings.add("line " + pos() + ": repeated <" + r.getLocalName() + "> ignored (the first is kept)");
+            skip();
+            return current;
+        }
+        return enumValue(what, of, aliases);
     }
 
     private <E> Optional<E> enumValue(String what, Function<String, Optional<E>> of, Map<String, String> aliases)

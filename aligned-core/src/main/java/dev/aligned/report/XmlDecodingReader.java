@@ -28,6 +28,7 @@ final class XmlDecodingReader extends Reader {
     private final ByteBuffer bytes = ByteBuffer.allocate(16384);
     private final CharBuffer chars = CharBuffer.allocate(16384);
     private boolean eof;
+    private boolean flushed;
     private long byteOffset;
     private int badBytes;
     private int badChars;
@@ -85,7 +86,12 @@ final class XmlDecodingReader extends Reader {
     private boolean fill() throws IOException {
         chars.clear();
         while (chars.position() == 0) {
+            if (flushed) {
+                chars.flip();
+                return false;
+            }
             if (!bytes.hasRemaining() && eof) {
+                flushed = true;
                 decoder.decode(bytes, chars, true);
                 decoder.flush(chars);
                 if (chars.position() == 0) {
@@ -133,13 +139,16 @@ final class XmlDecodingReader extends Reader {
         chars.flip();
         char[] a = chars.array();
         int lim = chars.limit();
+        long at = line;
         for (int i = 0; i < lim; i++) {
             char c = a[i];
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == '\uFFFE' || c == '\uFFFF') {
+            if (c == '\n') {
+                at++;
+            } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == '\uFFFE' || c == '\uFFFF') {
                 a[i] = '\uFFFD';
                 if (badChars++ < 3) {
                     warnings.add(String.format("line %d: control character U+%04X is not allowed in XML; "
-                            + "replaced by U+FFFD", line, (int) c));
+                            + "replaced by U+FFFD", at, (int) c));
                 }
             }
         }
