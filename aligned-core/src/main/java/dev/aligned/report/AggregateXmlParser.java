@@ -28,7 +28,6 @@ final class AggregateXmlParser {
     static final String NS_2_0 = "urn:ietf:params:xml:ns:dmarc-2.0";
     private static final Set<String> KNOWN_NS = Set.of("", NS_2_0, "http://dmarc.org/dmarc-xml/0.1",
             "http://dmarc.org/dmarc-xml/0.2");
-    private static final XMLInputFactory FACTORY = newFactory();
 
     private final String source;
     private final ReportLimits limits;
@@ -44,6 +43,7 @@ final class AggregateXmlParser {
         this.warnings = warnings;
     }
 
+    /** A factory per parse: cheap, and no reliance on the JDK factory being safe to share across threads. */
     private static XMLInputFactory newFactory() {
         XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -75,7 +75,7 @@ final class AggregateXmlParser {
                 return new ReportResult.Failed(source, source + ": empty input (0 bytes): no report in it");
             }
             decoding = new XmlDecodingReader(prelude.in, prelude.charset, warnings);
-            r = FACTORY.createXMLStreamReader(decoding);
+            r = newFactory().createXMLStreamReader(decoding);
             List<ReportRecord> collected = new ArrayList<>();
             Consumer<ReportRecord> target = sink != null ? sink : collected::add;
             AggregateReport report = document(target);

@@ -166,10 +166,10 @@ final class XmlDecodingReader extends Reader {
     /** Up to {@code radius} characters either side of line:column, if still buffered; newlines shown as ⏎. */
     String excerpt(int errLine, int errColumn, int radius) {
         if (errLine < 1 || line - errLine >= LINES - 1 || errLine > line || (errLine < line
-                && lineStart[(int) ((errLine + 1) & (LINES - 1))] < charCount - RING)) {
+                && lineStart[(errLine + 1) & (LINES - 1)] < charCount - RING)) {
             return "";
         }
-        long start = lineStart[(int) (errLine & (LINES - 1))];
+        long start = lineStart[errLine & (LINES - 1)];
         long at = start + Math.max(0, errColumn - 1);
         long from = Math.max(Math.max(0, at - radius), charCount - RING + 1);
         long to = Math.min(charCount, at + radius);
