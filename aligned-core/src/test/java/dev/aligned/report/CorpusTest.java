@@ -137,6 +137,21 @@ class CorpusTest {
     }
 
     @Test
+    void oneReaderServesManyThreadsWithTheSameResults() throws Exception {
+        List<Path> files = corpusFiles();
+        List<List<ReportResult>> expected = files.stream().map(reader::read).toList();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<List<List<ReportResult>>>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                futures.add(pool.submit(() -> files.stream().map(reader::read).toList()));
+            }
+            for (var f : futures) {
+                assertEquals(expected, f.get());
+            }
+        }
+    }
+
+    @Test
     void rfc9990SampleParsesFieldByField() {
         ReportResult.Parsed p = parsedOne(reader.read(ROOT.resolve("parsedmarc/aggregate/rfc9990-sample.xml")));
         assertEquals(List.of(), p.warnings());
