@@ -1,0 +1,28 @@
+package dev.aligned.report;
+
+/** How the DMARC policy record was found (RFC 9990): the RFC 7489 public suffix list or the RFC 9989 tree walk. Written in reports as {@link #token()} (lower case). */
+public enum DiscoveryMethod {
+    PSL("psl"),
+    TREEWALK("treewalk");
+
+    private final String token;
+
+    DiscoveryMethod(String token) {
+        this.token = token;
+    }
+
+    /** The value as written in reports, in lower case. */
+    public String token() {
+        return token;
+    }
+
+    /** The constant whose token is {@code token} (exact, lower case), if any. */
+    public static java.util.Optional<DiscoveryMethod> ofToken(String token) {
+        for (DiscoveryMethod v : values()) {
+            if (v.token.equals(token)) {
+                return java.util.Optional.of(v);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}

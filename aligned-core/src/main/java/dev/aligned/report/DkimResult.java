@@ -1,0 +1,33 @@
+package dev.aligned.report;
+
+/** A raw DKIM verification result (RFC 8601 2.7.1). Written in reports as {@link #token()} (lower case). */
+public enum DkimResult {
+    NONE("none"),
+    PASS("pass"),
+    FAIL("fail"),
+    POLICY("policy"),
+    NEUTRAL("neutral"),
+    TEMPERROR("temperror"),
+    PERMERROR("permerror");
+
+    private final String token;
+
+    DkimResult(String token) {
+        this.token = token;
+    }
+
+    /** The value as written in reports, in lower case. */
+    public String token() {
+        return token;
+    }
+
+    /** The constant whose token is {@code token} (exact, lower case), if any. */
+    public static java.util.Optional<DkimResult> ofToken(String token) {
+        for (DkimResult v : values()) {
+            if (v.token.equals(token)) {
+                return java.util.Optional.of(v);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.aligned.report;
+
+/** The identity an SPF result applies to ({@code helo} appears in RFC 7489 reports). Written in reports as {@link #token()} (lower case). */
+public enum SpfScope {
+    MFROM("mfrom"),
+    HELO("helo");
+
+    private final String token;
+
+    SpfScope(String token) {
+        this.token = token;
+    }
+
+    /** The value as written in reports, in lower case. */
+    public String token() {
+        return token;
+    }
+
+    /** The constant whose token is {@code token} (exact, lower case), if any. */
+    public static java.util.Optional<SpfScope> ofToken(String token) {
+        for (SpfScope v : values()) {
+            if (v.token.equals(token)) {
+                return java.util.Optional.of(v);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.aligned.report;
+
+/** The RFC 9989 {@code t=} testing flag as reported. Written in reports as {@link #token()} (lower case). */
+public enum Testing {
+    N("n"),
+    Y("y");
+
+    private final String token;
+
+    Testing(String token) {
+        this.token = token;
+    }
+
+    /** The value as written in reports, in lower case. */
+    public String token() {
+        return token;
+    }
+
+    /** The constant whose token is {@code token} (exact, lower case), if any. */
+    public static java.util.Optional<Testing> ofToken(String token) {
+        for (Testing v : values()) {
+            if (v.token.equals(token)) {
+                return java.util.Optional.of(v);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}
