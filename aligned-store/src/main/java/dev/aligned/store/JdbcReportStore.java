@@ -49,6 +49,14 @@ import org.sqlite.SQLiteDataSource;
 /** The JDBC implementation of {@link ReportStore}, for SQLite and PostgreSQL. */
 final class JdbcReportStore implements ReportStore {
     private static final int BATCH = 500;
+    /** Flyway's per-migration INFO lines are noise for a CLI; kept at WARNING unless the application set a level. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    static {
+        if (FLYWAY_LOG.getLevel() == null) {
+            FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
 
     private final Dialect dialect;
     private final String displayUrl;
