@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         description = "SPF, DKIM and DMARC: check records, authenticate mail, read reports.",
         subcommands = {
                 SpfCommand.class,
+                ImportCommand.class,
+                ExportCommand.class,
         })
 final class AlignedCommand implements Runnable {
     @picocli.CommandLine.Spec
