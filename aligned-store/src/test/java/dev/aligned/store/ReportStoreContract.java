@@ -236,6 +236,24 @@ abstract class ReportStoreContract {
     }
 
     @Test
+    void anMboxWithAGoodAndABadMessageIsPartialAndKeepsBoth() {
+        String good = new String(email("a.xml", "text/xml", utf8(xml("reporter.example", "p-1", "example.com",
+                BEGIN, END, List.of(new Rec("192.0.2.1", 3, "none", "pass", "pass")))))).replace("\r\n", "\n");
+        String bad = new String(email("b.xml", "text/xml", utf8("<feedback><report_metadata>"))).replace("\r\n", "\n");
+        byte[] mbox = utf8("From a@b Mon Jan  1 00:00:00 2024\n" + good + "\nFrom a@b Mon Jan  1 00:00:01 2024\n" + bad);
+        IngestResult r = ingestor.ingest("reports.mbox", mbox);
+        assertEquals(1, r.newReports(), r.toString());
+        assertEquals(1, r.failures().size(), r.toString());
+        assertTrue(r.failures().get(0).source().startsWith("reports.mbox#2"), r.failures().get(0).source());
+        assertEquals(BlobState.PARTIAL, store.unparsed(10).get(0).state());
+        IngestResult again = ingestor.ingest("reports.mbox", mbox);
+        assertEquals(1, again.duplicates(), "the good report is not stored twice when the input is parsed again");
+        assertEquals(1, again.failures().size());
+        assertEquals(1, store.stats().reports());
+        assertEquals(3, messages(store.rollups(RollupQuery.all())));
+    }
+
+    @Test
     void anInputArchivedBeforeACrashIsParsedOnResume() throws IOException {
         byte[] b = bytes("parsedmarc/extract_report/nice-input.xml.gz");
         Archived a = store.archive("crashed.xml.gz", b); // the process died before store()
