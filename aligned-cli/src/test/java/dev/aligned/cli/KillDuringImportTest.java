@@ -110,13 +110,20 @@ class KillDuringImportTest {
     }
 
     private static Process child(Path in, String db, Path output) throws IOException {
+        return child(List.of(in.toString()), db, output);
+    }
+
+    /** Starts {@code aligned import PATHS --db DB --json} in a new JVM with this test's class path. */
+    static Process child(List<String> paths, String db, Path output) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.aligned.cli.Main", "import", in.toString(), "--db", db, "--json"));
+                "dev.aligned.cli.Main", "import"));
+        cmd.addAll(paths);
+        cmd.addAll(List.of("--db", db, "--json"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
-    private static long count(String url, String sql) throws SQLException {
+    static long count(String url, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             if (url.startsWith("jdbc:sqlite:")) {
                 s.execute("PRAGMA busy_timeout = 10000");

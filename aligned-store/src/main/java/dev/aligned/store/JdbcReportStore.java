@@ -30,7 +30,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,33 +146,54 @@ final class JdbcReportStore implements ReportStore {
         T run() throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction; rolls back and throws {@link StoreException} on failure. */
+    /**
+     * Runs {@code work} in one transaction; rolls back and throws {@link StoreException} on failure. A PostgreSQL
+     * deadlock or serialization failure (two nodes storing overlapping reports) is retried up to 5 times: every
+     * piece of work here re-reads what it depends on, so running it again is safe.
+     */
     private <T> T tx(String what, Work<T> work) {
         lock.lock();
         try {
-            conn.setAutoCommit(false);
-            try {
-                T t = work.run();
-                conn.commit();
-                return t;
-            } catch (SQLException | RuntimeException e) {
+            for (int attempt = 1; ; attempt++) {
+                conn.setAutoCommit(false);
                 try {
-                    conn.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
+                    T t = work.run();
+                    conn.commit();
+                    return t;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        conn.rollback();
+                    } catch (SQLException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    if (attempt < 5 && retryable(e)) {
+                        continue;
+                    }
+                    if (e instanceof StoreException se) {
+                        throw se;
+                    }
+                    if (e instanceof IllegalArgumentException iae) {
+                        throw iae;
+                    }
+                    throw new StoreException(what + " failed on " + displayUrl + ": " + e.getMessage(), e);
+                } finally {
+                    conn.setAutoCommit(true);
                 }
-                if (e instanceof StoreException se) {
-                    throw se;
-                }
-                throw new StoreException(what + " failed on " + displayUrl + ": " + e.getMessage(), e);
-            } finally {
-                conn.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new StoreException(what + " failed on " + displayUrl + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    private static boolean retryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException se && ("40P01".equals(se.getSQLState()) || "40001".equals(se.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs a read in autocommit mode (SQLite: one consistent snapshot per statement, no write lock). */
@@ -512,11 +532,21 @@ final class JdbcReportStore implements ReportStore {
         ps.addBatch();
     }
 
-    private record RollupKey(String sourceIp, String disposition, String dkim, String spf) {
+    private record RollupKey(String sourceIp, String disposition, String dkim, String spf)
+            implements Comparable<RollupKey> {
+        private static final java.util.Comparator<RollupKey> ORDER = java.util.Comparator
+                .comparing(RollupKey::sourceIp).thenComparing(RollupKey::disposition)
+                .thenComparing(RollupKey::dkim).thenComparing(RollupKey::spf);
+
+        @Override
+        public int compareTo(RollupKey o) {
+            return ORDER.compare(this, o);
+        }
     }
 
     private void addToRollups(String domain, int day, List<ReportRecord> records) throws SQLException {
-        Map<RollupKey, long[]> sums = new LinkedHashMap<>();
+        // sorted: every transaction locks rollup rows in the same order, so concurrent writers cannot deadlock
+        Map<RollupKey, long[]> sums = new java.util.TreeMap<>();
         for (ReportRecord r : records) {
             PolicyEvaluated pe = r.row().policyEvaluated();
             RollupKey k = new RollupKey(r.row().sourceIp(), pe.disposition().map(v -> v.token()).orElse(""),
