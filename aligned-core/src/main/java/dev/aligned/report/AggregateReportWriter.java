@@ -17,7 +17,9 @@ import java.util.zip.GZIPOutputStream;
  * written: {@code pct} (removed by RFC 9989). Extension elements are written back verbatim (top-level ones in
  * {@code <extension>}, record-level ones after {@code <auth_results>}). What this writer produces parses back
  * to an equal model ({@link ReportReader}), and validates against the RFC 9990 schema when the model holds
- * the elements the schema requires (date range, {@code p}, a DKIM selector and result, ...).
+ * the elements the schema requires (date range, {@code p}, a DKIM selector and result, ...) and no RFC
+ * 7489-only values (override reasons {@code forwarded} / {@code sampled_out}, SPF scope {@code helo}), which
+ * are written as they are rather than dropped.
  *
  * <pre>{@code
  * try (OutputStream out = Files.newOutputStream(dir.resolve(AggregateReportWriter.fileName(report, true)))) {

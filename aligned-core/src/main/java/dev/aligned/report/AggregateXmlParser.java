@@ -105,6 +105,16 @@ final class AggregateXmlParser {
     }
 
     private String describe(XMLStreamException e) {
+        for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
+                : t instanceof XMLStreamException x ? x.getNestedException() : null) {
+            if (t instanceof LimitExceededException || (t instanceof IOException && t != e)) {
+                String m = t.getMessage() == null ? t.toString() : t.getMessage();
+                return m.startsWith(source) ? m : source + ": " + m;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
         Location loc = e.getLocation();
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
         int i = msg.indexOf("Message: ");
@@ -154,6 +164,10 @@ final class AggregateXmlParser {
         return ev;
     }
 
+    private static String lc(Location l) {
+        return l.getLineNumber() + ":" + l.getColumnNumber();
+    }
+
     private String pos() {
         Location l = r.getLocation();
         return l.getLineNumber() + ":" + l.getColumnNumber();
@@ -175,14 +189,14 @@ final class AggregateXmlParser {
     /** The text of the current element (stripped), skipping child elements with a warning; bounded. */
     private String text() throws XMLStreamException, LimitExceededException {
         String name = r.getLocalName();
-        String at = pos();
+        Location at = r.getLocation();
         StringBuilder sb = new StringBuilder();
         while (true) {
             int ev = next();
             switch (ev) {
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
                     if (sb.length() + r.getTextLength() > limits.maxTextChars()) {
-                        throw new LimitExceededException("line " + at + ": text of <" + name + "> longer than "
+                        throw new LimitExceededException("line " + lc(at) + ": text of <" + name + "> longer than "
                                 + limits.maxTextChars() + " characters (ReportLimits.maxTextChars)");
                     }
                     sb.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
@@ -215,7 +229,7 @@ final class AggregateXmlParser {
     private Extension capture() throws XMLStreamException, LimitExceededException {
         String ns = nz(r.getNamespaceURI());
         String name = r.getLocalName();
-        String at = pos();
+        Location at = r.getLocation();
         StringBuilder sb = new StringBuilder();
         List<String> nsStack = new ArrayList<>();
         int start = depth;
@@ -237,7 +251,7 @@ final class AggregateXmlParser {
                 }
             }
             if (sb.length() > limits.maxTextChars()) {
-                throw new LimitExceededException("line " + at + ": extension element <" + name + "> longer than "
+                throw new LimitExceededException("line " + lc(at) + ": extension element <" + name + "> longer than "
                         + limits.maxTextChars() + " characters (ReportLimits.maxTextChars)");
             }
         }
@@ -408,10 +422,10 @@ final class AggregateXmlParser {
                 case "report_id" -> id = firstText(id, name);
                 case "generator" -> generator = firstText(generator, name);
                 case "error" -> {
-                    String at = pos();
+                    Location at = r.getLocation();
                     String t = text();
                     if (t.isEmpty()) {
-                        warnings.add("line " + at + ": empty <error> ignored");
+                        warnings.add("line " + lc(at) + ": empty <error> ignored");
                     } else {
                         errors.add(t);
                     }
@@ -461,10 +475,10 @@ final class AggregateXmlParser {
     }
 
     private Long timestamp(String name) throws XMLStreamException, LimitExceededException {
-        String at = pos();
+        Location at = r.getLocation();
         String t = text();
         if (t.isEmpty()) {
-            warnings.add("line " + at + ": empty <" + name + ">");
+            warnings.add("line " + lc(at) + ": empty <" + name + ">");
             return null;
         }
         try {
@@ -473,10 +487,10 @@ final class AggregateXmlParser {
             try {
                 BigDecimal d = new BigDecimal(t);
                 long v = d.longValue();
-                warnings.add("line " + at + ": decimal timestamp '" + t + "' in <" + name + "> read as " + v);
+                warnings.add("line " + lc(at) + ": decimal timestamp '" + t + "' in <" + name + "> read as " + v);
                 return v;
             } catch (NumberFormatException | ArithmeticException e2) {
-                warnings.add("line " + at + ": <" + name + "> '" + t + "' is not a timestamp (epoch seconds)");
+                warnings.add("line " + lc(at) + ": <" + name + "> '" + t + "' is not a timestamp (epoch seconds)");
                 return null;
             }
         }
@@ -500,29 +514,29 @@ final class AggregateXmlParser {
             order.see(name);
             switch (name) {
                 case "domain" -> domain = firstText(domain, name);
-                case "adkim" -> adkim = enumValue(name, Alignment::ofToken, Map.of("relaxed", "r", "strict", "s"));
-                case "aspf" -> aspf = enumValue(name, Alignment::ofToken, Map.of("relaxed", "r", "strict", "s"));
-                case "p" -> p = enumValue(name, Disposition::ofToken, Map.of());
-                case "sp" -> sp = enumValue(name, Disposition::ofToken, Map.of());
-                case "np" -> np = enumValue(name, Disposition::ofToken, Map.of());
+                case "adkim" -> adkim = enumOnce(adkim, name, Alignment::ofToken, Map.of("relaxed", "r", "strict", "s"));
+                case "aspf" -> aspf = enumOnce(aspf, name, Alignment::ofToken, Map.of("relaxed", "r", "strict", "s"));
+                case "p" -> p = enumOnce(p, name, Disposition::ofToken, Map.of());
+                case "sp" -> sp = enumOnce(sp, name, Disposition::ofToken, Map.of());
+                case "np" -> np = enumOnce(np, name, Disposition::ofToken, Map.of());
                 case "fo" -> fo = firstText(fo, name);
-                case "testing" -> testing = enumValue(name, Testing::ofToken, Map.of());
-                case "discovery_method" -> discovery = enumValue(name, DiscoveryMethod::ofToken, Map.of());
+                case "testing" -> testing = enumOnce(testing, name, Testing::ofToken, Map.of());
+                case "discovery_method" -> discovery = enumOnce(discovery, name, DiscoveryMethod::ofToken, Map.of());
                 case "pct" -> {
-                    String at = pos();
+                    Location at = r.getLocation();
                     String t = text();
                     if (t.isEmpty()) {
-                        warnings.add("line " + at + ": empty <pct>");
+                        warnings.add("line " + lc(at) + ": empty <pct>");
                     } else {
                         try {
                             int v = new BigDecimal(t).intValueExact();
                             if (v < 0 || v > 100) {
-                                warnings.add("line " + at + ": <pct> " + v + " outside 0-100 ignored");
+                                warnings.add("line " + lc(at) + ": <pct> " + v + " outside 0-100 ignored");
                             } else {
                                 pct = OptionalInt.of(v);
                             }
                         } catch (NumberFormatException | ArithmeticException e) {
-                            warnings.add("line " + at + ": <pct> '" + t + "' is not a number; ignored");
+                            warnings.add("line " + lc(at) + ": <pct> '" + t + "' is not a number; ignored");
                         }
                     }
                 }
@@ -542,7 +556,7 @@ final class AggregateXmlParser {
         List<DkimAuthResult> dkim = new ArrayList<>();
         List<SpfAuthResult> spf = new ArrayList<>();
         List<Extension> extensions = new ArrayList<>();
-        String at = pos();
+        Location at = r.getLocation();
         while (nextChild()) {
             String name = r.getLocalName();
             order.see(name);
@@ -560,12 +574,12 @@ final class AggregateXmlParser {
             }
         }
         if (row == null) {
-            warnings.add("line " + at + ": <record> without <row>");
+            warnings.add("line " + lc(at) + ": <record> without <row>");
             row = new Row("", 0, new PolicyEvaluated(Optional.empty(), Optional.empty(), Optional.empty(),
                     List.of()));
         }
         if (ids == null) {
-            warnings.add("line " + at + ": <record> without <identifiers>");
+            warnings.add("line " + lc(at) + ": <record> without <identifiers>");
             ids = new Identifiers(Optional.empty(), Optional.empty(), "");
         }
         return new ReportRecord(row, ids, dkim, spf, extensions);
@@ -581,35 +595,35 @@ final class AggregateXmlParser {
             order.see(name);
             switch (name) {
                 case "source_ip" -> {
-                    String at = pos();
+                    Location at = r.getLocation();
                     String t = text();
                     Optional<String> canon = IpAddresses.canonical(t);
                     if (canon.isPresent()) {
                         ip = canon.get();
                         if (!ip.equals(t) && t.indexOf(':') >= 0) {
-                            warnings.add("line " + at + ": IPv6 address '" + t + "' normalised to " + ip);
+                            warnings.add("line " + lc(at) + ": IPv6 address '" + t + "' normalised to " + ip);
                         }
                     } else {
                         ip = t;
-                        warnings.add("line " + at + ": <source_ip> '" + t + "' is not an IP address; kept as text");
+                        warnings.add("line " + lc(at) + ": <source_ip> '" + t + "' is not an IP address; kept as text");
                     }
                 }
                 case "count" -> {
-                    String at = pos();
+                    Location at = r.getLocation();
                     String t = text();
                     try {
                         count = Long.parseLong(t);
                     } catch (NumberFormatException e) {
                         try {
                             count = new BigDecimal(t).longValueExact();
-                            warnings.add("line " + at + ": decimal <count> '" + t + "' read as " + count);
+                            warnings.add("line " + lc(at) + ": decimal <count> '" + t + "' read as " + count);
                         } catch (NumberFormatException | ArithmeticException e2) {
-                            warnings.add("line " + at + ": <count> '" + t + "' is not a number; read as 0");
+                            warnings.add("line " + lc(at) + ": <count> '" + t + "' is not a number; read as 0");
                             count = 0;
                         }
                     }
                     if (count < 0) {
-                        warnings.add("line " + at + ": negative <count> " + count + " read as 0");
+                        warnings.add("line " + lc(at) + ": negative <count> " + count + " read as 0");
                         count = 0;
                     }
                 }
@@ -642,9 +656,9 @@ final class AggregateXmlParser {
             String name = r.getLocalName();
             order.see(name);
             switch (name) {
-                case "disposition" -> disposition = enumValue(name, ActionDisposition::ofToken, Map.of());
-                case "dkim" -> dkim = enumValue(name, DmarcResult::ofToken, Map.of());
-                case "spf" -> spf = enumValue(name, DmarcResult::ofToken, Map.of());
+                case "disposition" -> disposition = enumOnce(disposition, name, ActionDisposition::ofToken, Map.of());
+                case "dkim" -> dkim = enumOnce(dkim, name, DmarcResult::ofToken, Map.of());
+                case "spf" -> spf = enumOnce(spf, name, DmarcResult::ofToken, Map.of());
                 case "reason" -> {
                     Optional<PolicyOverride> type = Optional.empty();
                     Optional<String> comment = Optional.empty();
@@ -740,40 +754,50 @@ final class AggregateXmlParser {
 
     private Optional<String> firstText(Optional<String> current, String name)
             throws XMLStreamException, LimitExceededException {
-        String at = pos();
+        Location at = r.getLocation();
         String t = text();
         if (current.isPresent()) {
-            warnings.add("line " + at + ": repeated <" + name + "> ignored (the first is kept)");
+            warnings.add("line " + lc(at) + ": repeated <" + name + "> ignored (the first is kept)");
             return current;
         }
         if (t.isEmpty()) {
-            warnings.add("line " + at + ": empty <" + name + ">");
+            warnings.add("line " + lc(at) + ": empty <" + name + ">");
             return Optional.empty();
         }
         return Optional.of(t);
     }
 
+    private <E> Optional<E> enumOnce(Optional<E> current, String what, Function<String, Optional<E>> of,
+            Map<String, String> aliases) throws XMLStreamException, LimitExceededException {
+        if (current.isPresent()) {
+            warnings.add("line " + pos() + ": repeated <" + r.getLocalName() + "> ignored (the first is kept)");
+            skip();
+            return current;
+        }
+        return enumValue(what, of, aliases);
+    }
+
     private <E> Optional<E> enumValue(String what, Function<String, Optional<E>> of, Map<String, String> aliases)
             throws XMLStreamException, LimitExceededException {
-        String at = pos();
+        Location at = r.getLocation();
         String t = text();
         if (t.isEmpty()) {
-            warnings.add("line " + at + ": empty <" + r.getLocalName() + "> (" + what + ")");
+            warnings.add("line " + lc(at) + ": empty <" + r.getLocalName() + "> (" + what + ")");
             return Optional.empty();
         }
         String lower = t.toLowerCase(Locale.ROOT);
         Optional<E> v = of.apply(lower);
         if (v.isEmpty() && aliases.containsKey(lower)) {
             String alias = aliases.get(lower);
-            warnings.add("line " + at + ": value '" + t + "' for " + what + " read as '" + alias + "'");
+            warnings.add("line " + lc(at) + ": value '" + t + "' for " + what + " read as '" + alias + "'");
             return of.apply(alias);
         }
         if (v.isEmpty()) {
-            warnings.add("line " + at + ": unknown value '" + t + "' for " + what + " ignored");
+            warnings.add("line " + lc(at) + ": unknown value '" + t + "' for " + what + " ignored");
             return v;
         }
         if (!lower.equals(t)) {
-            warnings.add("line " + at + ": upper-case value '" + t + "' for " + what + " read as '" + lower + "'");
+            warnings.add("line " + lc(at) + ": upper-case value '" + t + "' for " + what + " read as '" + lower + "'");
         }
         return v;
     }

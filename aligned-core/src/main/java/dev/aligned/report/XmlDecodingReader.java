@@ -28,6 +28,7 @@ final class XmlDecodingReader extends Reader {
     private final ByteBuffer bytes = ByteBuffer.allocate(16384);
     private final CharBuffer chars = CharBuffer.allocate(16384);
     private boolean eof;
+    private boolean flushed;
     private long byteOffset;
     private int badBytes;
     private int badChars;
@@ -36,6 +37,7 @@ final class XmlDecodingReader extends Reader {
     private long charCount;
     private final long[] lineStart = new long[LINES];
     private long line = 1;
+    private long decoded;
 
     XmlDecodingReader(InputStream in, Charset charset, Warnings warnings) {
         this.in = in;
@@ -69,14 +71,18 @@ final class XmlDecodingReader extends Reader {
         }
         int n = Math.min(len, chars.remaining());
         chars.get(buf, off, n);
-        for (int i = off; i < off + n; i++) {
-            char c = buf[i];
-            ring[(int) (charCount & (RING - 1))] = c;
-            charCount++;
-            if (c == '\n') {
-                line++;
-                lineStart[(int) (line & (LINES - 1))] = charCount;
+        int ringPos = (int) (charCount & (RING - 1));
+        if (n >= RING) {
+            for (int i = off; i < off + n; i++) {
+                ring[(int) (charCount++ & (RING - 1))] = buf[i];
             }
+        } else {
+            int first = Math.min(n, RING - ringPos);
+            System.arraycopy(buf, off, ring, ringPos, first);
+            if (first < n) {
+                System.arraycopy(buf, off + first, ring, 0, n - first);
+            }
+            charCount += n;
         }
         return n;
     }
@@ -85,7 +91,12 @@ final class XmlDecodingReader extends Reader {
     private boolean fill() throws IOException {
         chars.clear();
         while (chars.position() == 0) {
+            if (flushed) {
+                chars.flip();
+                return false;
+            }
             if (!bytes.hasRemaining() && eof) {
+                flushed = true;
                 decoder.decode(bytes, chars, true);
                 decoder.flush(chars);
                 if (chars.position() == 0) {
@@ -133,22 +144,29 @@ final class XmlDecodingReader extends Reader {
         chars.flip();
         char[] a = chars.array();
         int lim = chars.limit();
+        long at = line;
         for (int i = 0; i < lim; i++) {
             char c = a[i];
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == '\uFFFE' || c == '\uFFFF') {
+            if (c == '\n') {
+                at++;
+                lineStart[(int) (at & (LINES - 1))] = decoded + i + 1;
+            } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == '\uFFFE' || c == '\uFFFF') {
                 a[i] = '\uFFFD';
                 if (badChars++ < 3) {
                     warnings.add(String.format("line %d: control character U+%04X is not allowed in XML; "
-                            + "replaced by U+FFFD", line, (int) c));
+                            + "replaced by U+FFFD", at, (int) c));
                 }
             }
         }
+        line = at;
+        decoded += lim;
         return true;
     }
 
     /** Up to {@code radius} characters either side of line:column, if still buffered; newlines shown as ⏎. */
     String excerpt(int errLine, int errColumn, int radius) {
-        if (errLine < 1 || line - errLine >= LINES - 1 || errLine > line) {
+        if (errLine < 1 || line - errLine >= LINES - 1 || errLine > line || (errLine < line
+                && lineStart[(int) ((errLine + 1) & (LINES - 1))] < charCount - RING)) {
             return "";
         }
         long start = lineStart[(int) (errLine & (LINES - 1))];
