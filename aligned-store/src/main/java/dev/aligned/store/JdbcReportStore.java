@@ -219,16 +219,19 @@ final class JdbcReportStore implements ReportStore {
         java.util.Objects.requireNonNull(bytes, "bytes");
         String sha = ContentDigest.hex(bytes);
         long now = clock.millis();
-        byte[] compressed = gzip(bytes);
+        // compress outside the transaction (short lock), and only bytes the store does not hold yet
+        boolean known = read("looking up " + sha, () -> blobState(sha).isPresent());
+        byte[] compressed = known ? null : gzip(bytes);
         return tx("archiving " + source, () -> {
             boolean isNew = false;
             Optional<Object[]> existing = blobState(sha);
             if (existing.isEmpty()) {
+                byte[] gz = compressed != null ? compressed : gzip(bytes); // deleted meanwhile: cannot happen today
                 try (PreparedStatement ps = conn.prepareStatement("INSERT INTO blobs (sha256, size, compressed, "
                         + "first_source, received_at, state) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")) {
                     ps.setString(1, sha);
                     ps.setLong(2, bytes.length);
-                    ps.setBytes(3, compressed);
+                    ps.setBytes(3, gz);
                     ps.setString(4, source);
                     ps.setLong(5, now);
                     ps.setString(6, BlobState.RECEIVED.token());
