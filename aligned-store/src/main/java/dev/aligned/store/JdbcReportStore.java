@@ -89,6 +89,7 @@ final class JdbcReportStore implements ReportStore {
             }
             case POSTGRESQL -> {
                 PGSimpleDataSource p = new PGSimpleDataSource();
+                p.setReWriteBatchedInserts(true); // record batches as multi-row INSERTs (a URL parameter overrides)
                 p.setURL(url);
                 if (user != null) {
                     p.setUser(user);
