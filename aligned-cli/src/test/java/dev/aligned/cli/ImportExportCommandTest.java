@@ -167,6 +167,24 @@ class ImportExportCommandTest {
     }
 
     @Test
+    void theProgressLineIsDrawnOnATerminalAndClearedAtTheEnd() {
+        StringWriter err = new StringWriter();
+        ImportCommand.Progress p = new ImportCommand.Progress(new PrintWriter(err), 2, true);
+        p.step(1, 0, 0, 10);
+        p.step(1, 1, 0, 10);
+        p.done();
+        String s = err.toString();
+        assertTrue(s.startsWith("\r1/2 files  1 new  0 dup  0 failed  10 records  "), s);
+        assertTrue(s.contains("\r2/2 files  1 new  1 dup  0 failed  10 records  "), "the last step is always drawn: " + s);
+        assertTrue(s.endsWith("\r\033[K"), s);
+        StringWriter quiet = new StringWriter();
+        ImportCommand.Progress off = new ImportCommand.Progress(new PrintWriter(quiet), 2, false);
+        off.step(1, 0, 0, 1);
+        off.done();
+        assertEquals("", quiet.toString(), "nothing on a pipe");
+    }
+
+    @Test
     void aMaildirMessageStillInTmpIsNotImported() {
         assertTrue(ImportCommand.wanted(in.resolve("Maildir/new/1718400000.M1P1.host")));
         assertTrue(!ImportCommand.wanted(in.resolve("Maildir/tmp/1718400002.M3P1.host")));
