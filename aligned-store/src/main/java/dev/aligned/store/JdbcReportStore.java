@@ -225,7 +225,7 @@ final class JdbcReportStore implements ReportStore {
         byte[] compressed = known ? null : gzip(bytes);
         return tx("archiving " + source, () -> {
             boolean isNew = false;
-            Optional<Object[]> existing = blobState(sha);
+            Optional<BlobRow> existing = blobState(sha);
             if (existing.isEmpty()) {
                 byte[] gz = compressed != null ? compressed : gzip(bytes); // deleted meanwhile: cannot happen today
                 try (PreparedStatement ps = conn.prepareStatement("INSERT INTO blobs (sha256, size, compressed, "
@@ -240,8 +240,8 @@ final class JdbcReportStore implements ReportStore {
                 }
                 existing = blobState(sha);
             }
-            BlobState state = (BlobState) existing.orElseThrow()[0];
-            int reports = (Integer) existing.get()[1];
+            BlobState state = existing.orElseThrow().state();
+            int reports = existing.get().reports();
             boolean done = state == BlobState.PARSED;
             long attempt;
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO ingest_attempts (blob_sha256, source, "
@@ -265,14 +265,17 @@ final class JdbcReportStore implements ReportStore {
         });
     }
 
-    private Optional<Object[]> blobState(String sha) throws SQLException {
+    private record BlobRow(BlobState state, int reports) {
+    }
+
+    private Optional<BlobRow> blobState(String sha) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("SELECT state, reports FROM blobs WHERE sha256 = ?")) {
             ps.setString(1, sha);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Object[] {BlobState.ofToken(rs.getString(1)), rs.getInt(2)});
+                return Optional.of(new BlobRow(BlobState.ofToken(rs.getString(1)), rs.getInt(2)));
             }
         }
     }
@@ -393,8 +396,8 @@ final class JdbcReportStore implements ReportStore {
                     if (conflictOf == null) {
                         conflictOf = rs.getLong(1);
                     }
-                    Long b = (Long) rs.getObject(2, Long.class);
-                    Long e = (Long) rs.getObject(3, Long.class);
+                    Long b = rs.getObject(2, Long.class);
+                    Long e = rs.getObject(3, Long.class);
                     if (java.util.Objects.equals(b, begin) && java.util.Objects.equals(e, end)) {
                         samePeriod = true;
                     }

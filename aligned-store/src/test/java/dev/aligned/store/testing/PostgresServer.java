@@ -106,16 +106,20 @@ public final class PostgresServer implements AutoCloseable {
         PostgresServer server = new PostgresServer(bin, dir, port, root, p, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
+            String why;
             try (Connection c = DriverManager.getConnection(server.url("postgres"))) {
-                return server;
-            } catch (SQLException e) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    server.close();
-                    throw new IOException("PostgreSQL did not start on port " + port + ": " + e.getMessage()
-                            + "\n" + tail(log));
+                if (c.isValid(5)) {
+                    return server;
                 }
-                Thread.sleep(100);
+                why = "connection not valid";
+            } catch (SQLException e) {
+                why = e.getMessage();
             }
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                server.close();
+                throw new IOException("PostgreSQL did not start on port " + port + ": " + why + "\n" + tail(log));
+            }
+            Thread.sleep(100);
         }
     }
 
