@@ -236,6 +236,24 @@ abstract class ReportStoreContract {
     }
 
     @Test
+    void anInputThatFailedIsStoredWhenAnUpgradedReaderParsesItAgain() {
+        byte[] report = utf8(xml("reporter.example", "r-9", "example.com", BEGIN, END, List.of(
+                new Rec("192.0.2.1", 4, "none", "pass", "pass"), new Rec("192.0.2.2", 6, "none", "fail", "pass"))));
+        Ingestor old = Ingestor.builder(store).reader(dev.aligned.report.ReportReader.withLimits(
+                dev.aligned.report.ReportLimits.defaults().withMaxRecords(1))).build();
+        IngestResult failed = old.ingest("two-records.xml", report);
+        assertEquals(1, failed.failures().size(), failed.toString());
+        assertTrue(failed.failures().get(0).error().contains("maxRecords"), failed.failures().get(0).error());
+        assertEquals(0, store.stats().reports());
+        List<IngestResult> again = ingestor.resumePending(10);
+        assertEquals(1, again.size());
+        assertEquals(1, again.get(0).newReports(), again.toString());
+        assertEquals(10, messages(store.rollups(RollupQuery.all())));
+        assertTrue(store.unparsed(10).isEmpty());
+        assertTrue(store.errors(again.get(0).sha256().orElseThrow()).isEmpty(), "the latest attempt had no errors");
+    }
+
+    @Test
     void anMboxWithAGoodAndABadMessageIsPartialAndKeepsBoth() {
         String good = new String(email("a.xml", "text/xml", utf8(xml("reporter.example", "p-1", "example.com",
                 BEGIN, END, List.of(new Rec("192.0.2.1", 3, "none", "pass", "pass")))))).replace("\r\n", "\n");
