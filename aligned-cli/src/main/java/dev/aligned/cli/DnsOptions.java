@@ -1,7 +1,9 @@
 package dev.aligned.cli;
 
+import dev.aligned.dns.CachingResolver;
 import dev.aligned.dns.DnsResolver;
 import dev.aligned.dns.FixtureResolver;
+import dev.aligned.dns.ZoneData;
 import dev.aligned.dns.dnsjava.DnsjavaResolver;
 import dev.aligned.dns.dnsjava.MasterFile;
 import java.io.IOException;
@@ -65,7 +67,8 @@ public final class DnsOptions {
 
     /**
      * The resolver the options describe: the fixture files merged into one {@link FixtureResolver}, or a
-     * {@link DnsjavaResolver} on the given servers. The same instance is returned on every call.
+     * {@link DnsjavaResolver} on the given servers behind a {@link CachingResolver}. The same instance is returned
+     * on every call.
      *
      * @throws ParameterException for contradictory or malformed options (exit code 2)
      * @throws FixtureException when a fixture file cannot be read or parsed; the message names the file and
@@ -97,7 +100,7 @@ public final class DnsOptions {
                 throw usage("--dns-server: " + e.getMessage());
             }
         }
-        return b.build();
+        return CachingResolver.builder(b.build()).build();
     }
 
     private FixtureResolver fixture() {
@@ -113,12 +116,14 @@ public final class DnsOptions {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         try {
             if (name.endsWith(".yml") || name.endsWith(".yaml") || name.endsWith(".json")) {
-                throw new FixtureException(file + ": OpenSPF zonedata fixtures are not supported by this build yet;"
-                        + " use an RFC 1035 master file (.zone)");
+                return ZoneData.load(file);
             }
             return MasterFile.load(file);
-        } catch (IOException e) {
-            throw new FixtureException(e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new FixtureException(file + ": no such file", e);
+        } catch (IOException | IllegalArgumentException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new FixtureException(msg.contains(file.toString()) ? msg : file + ": " + msg, e);
         }
     }
 

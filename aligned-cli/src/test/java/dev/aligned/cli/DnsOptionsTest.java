@@ -81,6 +81,15 @@ class DnsOptionsTest {
     }
 
     @Test
+    void zonedataAndMasterFilesMixByExtension(@TempDir Path dir) throws IOException {
+        Path a = Files.writeString(dir.resolve("example.com.zone"), "@ 300 IN TXT \"from zone\"\n");
+        Path y = Files.writeString(dir.resolve("more.yml"), "example.org:\n  - TXT: from yaml\nslow.example.org:\n  - TIMEOUT\n");
+        assertEquals("from yaml", run("--dns", a.toString(), "--dns", y.toString(), "example.org").out().strip());
+        assertEquals("from zone", run("--dns", a.toString(), "--dns", y.toString(), "example.com").out().strip());
+        assertTrue(run("--dns", y.toString(), "slow.example.org").out().startsWith("TEMPFAIL "));
+    }
+
+    @Test
     void badZoneFileIsARuntimeFailureNamingFileAndLine(@TempDir Path dir) throws IOException {
         Path a = Files.writeString(dir.resolve("example.com.zone"), "@ 300 IN TXT \"ok\"\nwww 300 IN BOGUS x\n");
         Run r = run("--dns", a.toString(), "example.com");
@@ -116,6 +125,7 @@ class DnsOptionsTest {
         try (var silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             Run r = run("--dns-server", "127.0.0.1:" + silent.getLocalPort(), "--dns-timeout", "0.2", "example.com");
             assertEquals(0, r.exit(), r.err());
+            assertInstanceOf(dev.aligned.dns.CachingResolver.class, r.command().used);
             assertTrue(r.out().startsWith("TEMPFAIL no answer for TXT example.com: 127.0.0.1:" + silent.getLocalPort()
                     + " timed out after 200 ms"), r.out());
         }

@@ -189,17 +189,29 @@ final class AggregateXmlParser {
     /** The text of the current element (stripped), skipping child elements with a warning; bounded. */
     private String text() throws XMLStreamException, LimitExceededException {
         String name = r.getLocalName();
-        Location at = r.getLocation();
-        StringBuilder sb = new StringBuilder();
+        String single = null;
+        StringBuilder sb = null;
         while (true) {
             int ev = next();
             switch (ev) {
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
-                    if (sb.length() + r.getTextLength() > limits.maxTextChars()) {
-                        throw new LimitExceededException("line " + lc(at) + ": text of <" + name + "> longer than "
-                                + limits.maxTextChars() + " characters (ReportLimits.maxTextChars)");
+                    int len = r.getTextLength();
+                    if (single == null && sb == null) {
+                        if (len > limits.maxTextChars()) {
+                            throw tooLong(name);
+                        }
+                        single = r.getText();
+                    } else {
+                        if (sb == null) {
+                            sb = textBuffer;
+                            sb.setLength(0);
+                            sb.append(single);
+                        }
+                        if (sb.length() + len > limits.maxTextChars()) {
+                            throw tooLong(name);
+                        }
+                        sb.append(r.getTextCharacters(), r.getTextStart(), len);
                     }
-                    sb.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
                 }
                 case XMLStreamConstants.START_ELEMENT -> {
                     warnings.add("line " + pos() + ": unexpected element <" + r.getLocalName() + "> inside <"
@@ -207,13 +219,21 @@ final class AggregateXmlParser {
                     skip();
                 }
                 case XMLStreamConstants.END_ELEMENT, XMLStreamConstants.END_DOCUMENT -> {
-                    return sb.toString().strip();
+                    String t = sb != null ? sb.toString() : single == null ? "" : single;
+                    return t.strip();
                 }
                 default -> {
                 }
             }
         }
     }
+
+    private LimitExceededException tooLong(String name) {
+        return new LimitExceededException("line " + pos() + ": text of <" + name + "> longer than "
+                + limits.maxTextChars() + " characters (ReportLimits.maxTextChars)");
+    }
+
+    private final StringBuilder textBuffer = new StringBuilder();
 
     /** Skips the current element and its content. */
     private void skip() throws XMLStreamException, LimitExceededException {

@@ -41,7 +41,7 @@ import java.util.zip.ZipInputStream;
 public final class ReportReader {
     private static final int MAX_NESTING = 3;
 
-    private enum Kind { GZIP, ZIP, MBOX, MIME, XML, UNKNOWN }
+    private enum Kind { GZIP, ZIP, MBOX, MIME, XML, OLE, UNKNOWN }
 
     private final ReportLimits limits;
 
@@ -144,6 +144,10 @@ public final class ReportReader {
         if (h.length >= 4 && h[0] == 'P' && h[1] == 'K' && (h[2] == 3 || h[2] == 5) && (h[3] == 4 || h[3] == 6)) {
             return Kind.ZIP;
         }
+        if (h.length >= 4 && (h[0] & 0xff) == 0xD0 && (h[1] & 0xff) == 0xCF && (h[2] & 0xff) == 0x11
+                && (h[3] & 0xff) == 0xE0) {
+            return Kind.OLE;
+        }
         if (h.length >= 5 && new String(h, 0, 5, StandardCharsets.ISO_8859_1).equals("From ")) {
             return Kind.MBOX;
         }
@@ -235,6 +239,8 @@ public final class ReportReader {
             }
             case XML -> out.add(AggregateXmlParser.parse(source,
                     new BoundedStream(in, limits, limits.maxInflatedBytes(), null, source), limits, null, w));
+            case OLE -> out.add(new ReportResult.Failed(source, source + ": an Outlook .msg (OLE compound) file, not a "
+                    + "MIME message: save the message as .eml, or save the report attachment, and read that"));
             case UNKNOWN -> out.add(new ReportResult.Failed(source, source
                     + ": not a DMARC report: neither XML, gzip, zip nor a mail message"));
         }
@@ -347,10 +353,7 @@ public final class ReportReader {
                     msg.write(l, 0, l.length);
                 }
             }
-            prevBlank = l.length == 1 || (l.length == 2 && l[0] == '\r') || separator && false;
-            if (separator) {
-                prevBlank = false;
-            }
+            prevBlank = !separator && (l.length == 1 || (l.length == 2 && l[0] == '\r'));
         }
         if (index == 1) {
             // one message: name it after the file alone

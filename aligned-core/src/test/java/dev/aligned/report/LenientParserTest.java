@@ -244,6 +244,14 @@ class LenientParserTest {
     }
 
     @Test
+    void outlookMsgFileGetsAnActionableMessage() {
+        byte[] ole = {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1, 0, 0};
+        List<ReportResult> r = reader.read("r.msg", new ByteArrayInputStream(ole));
+        assertEquals(List.of(new ReportResult.Failed("r.msg", "r.msg: an Outlook .msg (OLE compound) file, not a MIME "
+                + "message: save the message as .eml, or save the report attachment, and read that")), r);
+    }
+
+    @Test
     void manyWarningsAreCappedAndCounted() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 150; i++) {

@@ -48,7 +48,7 @@ class ReportRoundTripPropertyTest {
         return ReportGenerators.failure();
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void aggregateXmlRoundTripsAndValidates(@ForAll("aggregates") AggregateReport report) throws Exception {
         String xml = AggregateReportWriter.toXml(report);
         validate(xml);
@@ -59,7 +59,7 @@ class ReportRoundTripPropertyTest {
         assertEquals(report, p.report(), xml);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 50)
     void gzipRoundTrips(@ForAll("aggregates") AggregateReport report) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AggregateReportWriter.writeGzip(report, out);
@@ -68,7 +68,7 @@ class ReportRoundTripPropertyTest {
         assertEquals(report, assertInstanceOf(ReportResult.Parsed.class, r.get(0), r::toString).report());
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void arfFailureReportRoundTrips(@ForAll("failures") FailureReport report) {
         byte[] eml = FailureReportWriter.toMessage(report, "reports@receiver.example", "ruf@example.com",
                 Instant.ofEpochSecond(1700000000), "b0undary");

@@ -25,7 +25,8 @@ import org.xbill.DNS.Record;
  *
  * <p>A, AAAA, TXT, SPF, MX, PTR, CNAME and NS records are kept; records of other types (SOA, SRV, CAA, ...)
  * are skipped without error, but their owner names still exist (queries for them give NODATA, not NXDOMAIN).
- * {@code $ORIGIN}, {@code $TTL} and {@code $GENERATE} are honoured; {@code $INCLUDE} is refused. When the file
+ * {@code $ORIGIN} (written in full, with its trailing dot), {@code $TTL} and {@code $GENERATE} are honoured;
+ * {@code $INCLUDE} is refused. When the file
  * sets no {@code $ORIGIN}, relative names are taken relative to the file name without its {@code .zone}
  * extension ({@code example.com.zone} -> {@code example.com}); records without a TTL before any {@code $TTL}
  * get 300 s. Text is read as octets, so UTF-8 in a TXT string stays the same octets.
@@ -44,6 +45,7 @@ public final class MasterFile {
     public static final long MAX_BYTES = 64L * 1024 * 1024;
 
     private static final long DEFAULT_TTL = 300;
+    private static final Pattern RANGE = Pattern.compile("(\\d{1,10})-(\\d{1,10})(?:/(\\d{1,10}))?");
     private static final Pattern LOCATED = Pattern.compile("^.*?:(\\d+): (.*)$", Pattern.DOTALL);
 
     private MasterFile() {
@@ -120,6 +122,7 @@ public final class MasterFile {
     }
 
     private static FixtureResolver parse(byte[] bytes, DomainName origin, String source) throws IOException {
+        checkDirectives(bytes, source);
         FixtureResolver.Builder b = FixtureResolver.builder();
         Name originName = Wire.toName(origin);
         int count = 0;
@@ -151,6 +154,43 @@ public final class MasterFile {
             throw new IOException(source + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
         return b.build();
+    }
+
+    /**
+     * Checks what dnsjava would get wrong or spend too long on: a relative {@code $ORIGIN} (dnsjava reads it
+     * relative to the root, RFC 1035 relative to the current origin) and {@code $GENERATE} ranges adding up to
+     * more than {@link #MAX_RECORDS}.
+     */
+    private static void checkDirectives(byte[] bytes, String source) throws IOException {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        long generated = 0;
+        int lineNo = 0;
+        for (String line : text.split("\r?\n", -1)) {
+            lineNo++;
+            if (!line.startsWith("$")) {
+                continue;
+            }
+            String[] words = line.strip().split("[ \t]+");
+            String directive = words[0].toUpperCase(java.util.Locale.ROOT);
+            if (directive.equals("$ORIGIN") && words.length > 1 && !words[1].startsWith(";")
+                    && !words[1].endsWith(".")) {
+                throw new IOException(source + ", line " + lineNo + ": $ORIGIN '" + words[1]
+                        + "' is relative; write the full name with a trailing dot");
+            }
+            if (directive.equals("$GENERATE") && words.length > 1) {
+                Matcher m = RANGE.matcher(words[1]);
+                if (m.matches()) {
+                    long start = Long.parseLong(m.group(1));
+                    long end = Long.parseLong(m.group(2));
+                    long step = m.group(3) == null ? 1 : Math.max(1, Long.parseLong(m.group(3)));
+                    generated += end >= start ? (end - start) / step + 1 : 0;
+                    if (generated > MAX_RECORDS) {
+                        throw new IOException(source + ", line " + lineNo + ": $GENERATE makes more than "
+                                + MAX_RECORDS + " records");
+                    }
+                }
+            }
+        }
     }
 
     /**

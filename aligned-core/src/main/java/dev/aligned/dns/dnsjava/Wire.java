@@ -59,7 +59,7 @@ final class Wire {
             }
             for (int j = 1; j <= len; j++) {
                 int c = label[j] & 0xff;
-                if (c <= ' ' || c >= 0x7f || c == '.') {
+                if (c < ' ' || c >= 0x7f || c == '.') {
                     return null;
                 }
                 sb.append((char) c);

@@ -111,4 +111,61 @@ class MasterFileTest {
         var e = assertThrows(IOException.class, () -> parse("$INCLUDE /etc/passwd\n", "example.com"));
         assertTrue(e.getMessage().startsWith("test.zone, line 1: "), e.getMessage());
     }
+
+    @Test
+    void recordsWithoutTtlAreAcceptedBeforeAnyTtlDirective() throws IOException {
+        FixtureResolver dns = parse("www IN A 192.0.2.1\n$TTL 60\nmail IN A 192.0.2.2\n", "example.com");
+        assertEquals(1, dns.recordsAt(DomainName.of("www.example.com"), DnsType.A).size());
+        assertEquals(1, dns.recordsAt(DomainName.of("mail.example.com"), DnsType.A).size());
+    }
+
+    @Test
+    void originDirectiveAndOtherClassesAreHandled() throws IOException {
+        FixtureResolver dns = parse("""
+                $ORIGIN sub.example.com.
+                a 300 IN TXT "in sub.example.com"
+                b 300 CH TXT "chaos class, skipped"
+                """, "ignored.example");
+        assertEquals(1, dns.recordsAt(DomainName.of("a.sub.example.com"), DnsType.TXT).size());
+        assertEquals(List.of(), dns.recordsAt(DomainName.of("b.sub.example.com"), DnsType.TXT));
+    }
+
+    @Test
+    void relativeOriginDirectiveIsRefusedRatherThanMisread() {
+        // dnsjava would read "sub" relative to the root; RFC 1035 means relative to the current origin
+        var e = assertThrows(IOException.class, () -> parse("$ORIGIN example.com.\n$ORIGIN sub\n", "example.com"));
+        assertEquals("test.zone, line 2: $ORIGIN 'sub' is relative; write the full name with a trailing dot",
+                e.getMessage());
+    }
+
+    @Test
+    void generateDirectiveIsExpanded() throws IOException {
+        FixtureResolver dns = parse("$GENERATE 1-3 host$ 300 IN A 192.0.2.$\n", "example.com");
+        for (int i = 1; i <= 3; i++) {
+            var a = (DnsRecord.A) dns.recordsAt(DomainName.of("host" + i + ".example.com"), DnsType.A).get(0);
+            assertEquals("192.0.2." + i, a.address().getHostAddress());
+        }
+    }
+
+    @Test
+    void hugeGenerateIsRefused() {
+        var e = assertThrows(IOException.class,
+                () -> parse("$GENERATE 1-100000 a$ 300 IN A 192.0.2.1\n$GENERATE 0-4000000 h$ 300 IN A 192.0.2.1\n",
+                        "example.com"));
+        assertEquals("test.zone, line 2: $GENERATE makes more than " + MasterFile.MAX_RECORDS + " records",
+                e.getMessage());
+    }
+
+    @Test
+    void ownerThatIsNotADomainNameIsNamed() {
+        var e = assertThrows(IOException.class, () -> parse("a\\009b 300 IN A 192.0.2.1\n", "example.com"));
+        assertTrue(e.getMessage().startsWith("test.zone: owner name 'a\\009b.example.com.'"), e.getMessage());
+    }
+
+    @Test
+    void originFromBindStyleAndPlainFileNames() {
+        assertEquals(DomainName.of("example.com"), MasterFile.defaultOrigin(Path.of("/x/db.example.com")));
+        assertEquals(DomainName.of("example.com"), MasterFile.defaultOrigin(Path.of("example.com.zone")));
+        assertEquals(DomainName.ROOT, MasterFile.defaultOrigin(Path.of("bad..name.zone")));
+    }
 }
