@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 SpfCommand.class,
                 ReportCommand.class,
+                ImportCommand.class,
+                ExportCommand.class,
         })
 final class AlignedCommand implements Runnable {
     @picocli.CommandLine.Spec

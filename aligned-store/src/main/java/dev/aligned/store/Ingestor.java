@@ -1,0 +1,137 @@
+package dev.aligned.store;
+
+import dev.aligned.report.ReportReader;
+import dev.aligned.report.ReportResult;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Ingests report inputs exactly once: archives the original bytes ({@link ReportStore#archive}), reads them with
+ * a {@link ReportReader} (xml, gzip, zip, e-mail, mbox), stores the results ({@link ReportStore#store}).
+ * Re-ingesting bytes already parsed costs one hash and one lookup; bytes archived but not parsed (a crash, or a
+ * failure an upgraded reader may now read) are parsed again.
+ *
+ * <pre>{@code
+ * Ingestor ingestor = Ingestor.builder(store).reader(ReportReader.create()).build();
+ * IngestResult r = ingestor.ingest(Path.of("report.xml.gz"));
+ * System.out.println(r.newReports() + " new, " + r.duplicates() + " duplicate, " + r.failures());
+ * ingestor.resumePending();   // after a crash: parse what was archived but not stored
+ * }</pre>
+ */
+public final class Ingestor {
+    private final ReportStore store;
+    private final ReportReader reader;
+    private final long maxInputBytes;
+
+    private Ingestor(Builder b) {
+        this.store = b.store;
+        this.reader = b.reader;
+        this.maxInputBytes = b.maxInputBytes;
+    }
+
+    /** A builder over {@code store}. */
+    public static Builder builder(ReportStore store) {
+        return new Builder(store);
+    }
+
+    /** Ingests one file. A file that cannot be read or exceeds the size limit is a failed outcome. */
+    public IngestResult ingest(Path file) {
+        String source = file.toString();
+        try {
+            long size = Files.size(file);
+            if (size > maxInputBytes) {
+                return failed(source, source + ": file is " + size + " bytes, more than the " + maxInputBytes
+                        + "-byte input limit (Ingestor.maxInputBytes); split it (one report per file) or raise the limit");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxInputBytes + 1));
+            }
+            if (bytes.length > maxInputBytes) {
+                return failed(source, source + ": file grew beyond the " + maxInputBytes
+                        + "-byte input limit while being read");
+            }
+            return ingest(source, bytes);
+        } catch (IOException e) {
+            return failed(source, source + ": cannot read file: " + e);
+        }
+    }
+
+    private static IngestResult failed(String source, String error) {
+        return new IngestResult(source, Optional.empty(), false, List.of(new ReportOutcome.Failed(source, error)));
+    }
+
+    /** Ingests one input given as bytes; {@code source} names it in outcomes and errors. */
+    public IngestResult ingest(String source, byte[] bytes) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(bytes, "bytes");
+        if (bytes.length > maxInputBytes) {
+            return failed(source, source + ": input is " + bytes.length + " bytes, more than the " + maxInputBytes
+                    + "-byte input limit (Ingestor.maxInputBytes)");
+        }
+        Archived a = store.archive(source, bytes);
+        if (a.state() == BlobState.PARSED) {
+            List<ReportOutcome> dups = Collections.nCopies(Math.max(1, a.reports()), new ReportOutcome.Duplicate(source));
+            return new IngestResult(source, Optional.of(a.sha256()), true, dups);
+        }
+        List<ReportResult> results = reader.read(source, new ByteArrayInputStream(bytes));
+        StoreResult r = store.store(a, results);
+        return new IngestResult(source, Optional.of(a.sha256()), !a.isNew(), r.outcomes());
+    }
+
+    /**
+     * Parses again every archived input that is not fully parsed: {@link BlobState#RECEIVED} (the process stopped
+     * between archiving and storing), FAILED and PARTIAL (perhaps readable by this version). Bounded to
+     * {@code max} inputs per call.
+     */
+    public List<IngestResult> resumePending(int max) {
+        List<IngestResult> out = new ArrayList<>();
+        for (BlobInfo b : store.unparsed(max)) {
+            Optional<byte[]> bytes = store.originalBytes(b.sha256());
+            if (bytes.isEmpty()) {
+                continue; // bytes removed by retention: nothing left to parse
+            }
+            out.add(ingest(b.firstSource(), bytes.get()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Builds an {@link Ingestor}. */
+    public static final class Builder {
+        private final ReportStore store;
+        private ReportReader reader = ReportReader.create();
+        private long maxInputBytes = 512L << 20;
+
+        private Builder(ReportStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** The reader (and so the {@link dev.aligned.report.ReportLimits}); default {@link ReportReader#create()}. */
+        public Builder reader(ReportReader reader) {
+            this.reader = Objects.requireNonNull(reader, "reader");
+            return this;
+        }
+
+        /** The largest input read into memory and archived (default 512 MiB). */
+        public Builder maxInputBytes(long max) {
+            if (max <= 0 || max > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("maxInputBytes must be between 1 and " + (Integer.MAX_VALUE - 16)
+                        + ", got " + max);
+            }
+            this.maxInputBytes = max;
+            return this;
+        }
+
+        public Ingestor build() {
+            return new Ingestor(this);
+        }
+    }
+}

@@ -1,0 +1,920 @@
+package dev.aligned.store;
+
+import dev.aligned.report.AggregateReport;
+import dev.aligned.report.DkimAuthResult;
+import dev.aligned.report.FailureReport;
+import dev.aligned.report.OverrideReason;
+import dev.aligned.report.PolicyEvaluated;
+import dev.aligned.report.PolicyPublished;
+import dev.aligned.report.ReportMetadata;
+import dev.aligned.report.ReportRecord;
+import dev.aligned.report.ReportResult;
+import dev.aligned.report.SpfAuthResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** The JDBC implementation of {@link ReportStore}, for SQLite and PostgreSQL. */
+final class JdbcReportStore implements ReportStore {
+    private static final int BATCH = 500;
+    /** Flyway's per-migration INFO lines are noise for a CLI; kept at WARNING unless the application set a level. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    static {
+        if (FLYWAY_LOG.getLevel() == null) {
+            FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
+    private final Dialect dialect;
+    private final String displayUrl;
+    private final Connection conn;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private JdbcReportStore(Dialect dialect, String displayUrl, Connection conn, Clock clock) {
+        this.dialect = dialect;
+        this.displayUrl = displayUrl;
+        this.conn = conn;
+        this.clock = clock;
+    }
+
+    static JdbcReportStore open(String url, String user, String password, Clock clock, Duration busyTimeout) {
+        Dialect dialect = Dialect.of(url);
+        String display = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+        DataSource ds;
+        switch (dialect) {
+            case SQLITE -> {
+                createParentDirectory(url);
+                SQLiteConfig cfg = new SQLiteConfig();
+                cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+                cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+                cfg.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+                cfg.enforceForeignKeys(true);
+                cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+                SQLiteDataSource s = new SQLiteDataSource(cfg);
+                s.setUrl(url);
+                ds = s;
+            }
+            case POSTGRESQL -> {
+                PGSimpleDataSource p = new PGSimpleDataSource();
+                p.setReWriteBatchedInserts(true); // record batches as multi-row INSERTs (a URL parameter overrides)
+                p.setURL(url);
+                if (user != null) {
+                    p.setUser(user);
+                }
+                if (password != null) {
+                    p.setPassword(password);
+                }
+                ds = p;
+            }
+            default -> throw new IllegalStateException("unreachable: " + dialect);
+        }
+        try {
+            Flyway.configure(JdbcReportStore.class.getClassLoader())
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .placeholders(dialect.placeholders())
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot migrate the schema of " + display + ": " + e.getMessage(), e);
+        }
+        try {
+            Connection c = ds.getConnection();
+            c.setAutoCommit(true);
+            return new JdbcReportStore(dialect, display, c, clock);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open " + display + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createParentDirectory(String url) {
+        String path = url.substring("jdbc:sqlite:".length());
+        if (path.startsWith("file:")) {
+            path = path.substring(5);
+        }
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        if (path.isEmpty() || path.startsWith(":memory:")) {
+            return;
+        }
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot create the directory " + parent + " for the database: " + e, e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction; rolls back and throws {@link StoreException} on failure. A PostgreSQL
+     * deadlock or serialization failure (two nodes storing overlapping reports) is retried up to 5 times: every
+     * piece of work here re-reads what it depends on, so running it again is safe.
+     */
+    private <T> T tx(String what, Work<T> work) {
+        lock.lock();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                conn.setAutoCommit(false);
+                try {
+                    T t = work.run();
+                    conn.commit();
+                    return t;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        conn.rollback();
+                    } catch (SQLException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    if (attempt < 5 && retryable(e)) {
+                        continue;
+                    }
+                    if (e instanceof StoreException se) {
+                        throw se;
+                    }
+                    if (e instanceof IllegalArgumentException iae) {
+                        throw iae;
+                    }
+                    throw new StoreException(what + " failed on " + displayUrl + ": " + e.getMessage(), e);
+                } finally {
+                    conn.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed on " + displayUrl + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean retryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException se && ("40P01".equals(se.getSQLState()) || "40001".equals(se.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs a read in autocommit mode (SQLite: one consistent snapshot per statement, no write lock). */
+    private <T> T read(String what, Work<T> work) {
+        if (dialect == Dialect.POSTGRESQL) {
+            return tx(what, work);
+        }
+        lock.lock();
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed on " + displayUrl + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- archive
+
+    @Override
+    public Archived archive(String source, byte[] bytes) {
+        java.util.Objects.requireNonNull(source, "source");
+        java.util.Objects.requireNonNull(bytes, "bytes");
+        String sha = ContentDigest.hex(bytes);
+        long now = clock.millis();
+        // compress outside the transaction (short lock), and only bytes the store does not hold yet
+        boolean known = read("looking up " + sha, () -> blobState(sha).isPresent());
+        byte[] compressed = known ? null : gzip(bytes);
+        return tx("archiving " + source, () -> {
+            boolean isNew = false;
+            Optional<BlobRow> existing = blobState(sha);
+            if (existing.isEmpty()) {
+                byte[] gz = compressed != null ? compressed : gzip(bytes); // deleted meanwhile: cannot happen today
+                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO blobs (sha256, size, compressed, "
+                        + "first_source, received_at, state) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")) {
+                    ps.setString(1, sha);
+                    ps.setLong(2, bytes.length);
+                    ps.setBytes(3, gz);
+                    ps.setString(4, source);
+                    ps.setLong(5, now);
+                    ps.setString(6, BlobState.RECEIVED.token());
+                    isNew = ps.executeUpdate() == 1;
+                }
+                existing = blobState(sha);
+            }
+            BlobState state = existing.orElseThrow().state();
+            int reports = existing.get().reports();
+            boolean done = state == BlobState.PARSED;
+            long attempt;
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO ingest_attempts (blob_sha256, source, "
+                    + "started_at, finished_at, outcome, reports_duplicate) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+                ps.setString(1, sha);
+                ps.setString(2, source);
+                ps.setLong(3, now);
+                if (done) {
+                    ps.setLong(4, now);
+                } else {
+                    ps.setNull(4, Types.BIGINT);
+                }
+                ps.setString(5, done ? "duplicate" : "archived");
+                ps.setInt(6, done ? reports : 0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    attempt = rs.getLong(1);
+                }
+            }
+            return new Archived(sha, attempt, isNew, state, reports);
+        });
+    }
+
+    private record BlobRow(BlobState state, int reports) {
+    }
+
+    private Optional<BlobRow> blobState(String sha) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT state, reports FROM blobs WHERE sha256 = ?")) {
+            ps.setString(1, sha);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new BlobRow(BlobState.ofToken(rs.getString(1)), rs.getInt(2)));
+            }
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 65536)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    // ---------------------------------------------------------------- store
+
+    @Override
+    public StoreResult store(Archived archived, List<ReportResult> results) {
+        java.util.Objects.requireNonNull(archived, "archived");
+        java.util.Objects.requireNonNull(results, "results");
+        long now = clock.millis();
+        return tx("storing reports of " + archived.sha256(), () -> {
+            if (blobState(archived.sha256()).isEmpty()) {
+                throw new IllegalArgumentException("no archived input with SHA-256 " + archived.sha256()
+                        + ": call archive() first");
+            }
+            List<ReportOutcome> outcomes = new ArrayList<>(results.size());
+            int errorNo = 0;
+            for (ReportResult r : results) {
+                switch (r) {
+                    case ReportResult.Parsed p -> outcomes.add(switch (p.report()) {
+                        case AggregateReport a -> storeAggregate(archived.sha256(), p.source(), a, p.warnings(), now);
+                        case FailureReport f -> storeFailure(archived.sha256(), p.source(), f, p.warnings(), now);
+                    });
+                    case ReportResult.Failed f -> {
+                        outcomes.add(new ReportOutcome.Failed(f.source(), f.error()));
+                        try (PreparedStatement ps = conn.prepareStatement(
+                                "INSERT INTO ingest_errors (attempt_id, n, source, error) VALUES (?, ?, ?, ?)")) {
+                            ps.setLong(1, archived.attemptId());
+                            ps.setInt(2, ++errorNo);
+                            ps.setString(3, f.source());
+                            ps.setString(4, f.error());
+                            ps.executeUpdate();
+                        }
+                    }
+                }
+            }
+            int failed = 0;
+            int fresh = 0;
+            int dup = 0;
+            int conflict = 0;
+            for (ReportOutcome o : outcomes) {
+                switch (o) {
+                    case ReportOutcome.New n -> fresh++;
+                    case ReportOutcome.Duplicate d -> dup++;
+                    case ReportOutcome.Conflict c -> conflict++;
+                    case ReportOutcome.Failed f -> failed++;
+                }
+            }
+            int ok = outcomes.size() - failed;
+            BlobState state = failed == 0 && ok > 0 ? BlobState.PARSED : ok == 0 ? BlobState.FAILED : BlobState.PARTIAL;
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE blobs SET state = ?, reports = ?, failures = ?, parsed_at = ? WHERE sha256 = ?")) {
+                ps.setString(1, state.token());
+                ps.setInt(2, ok);
+                ps.setInt(3, failed);
+                ps.setLong(4, now);
+                ps.setString(5, archived.sha256());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE ingest_attempts SET finished_at = ?, outcome = ?, "
+                    + "reports_new = ?, reports_duplicate = ?, reports_conflict = ?, reports_failed = ? WHERE id = ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, state == BlobState.PARSED ? (fresh + conflict > 0 ? "stored" : "duplicate")
+                        : state.token());
+                ps.setInt(3, fresh);
+                ps.setInt(4, dup);
+                ps.setInt(5, conflict);
+                ps.setInt(6, failed);
+                ps.setLong(7, archived.attemptId());
+                ps.executeUpdate();
+            }
+            return new StoreResult(archived.sha256(), state, outcomes);
+        });
+    }
+
+    private ReportOutcome storeAggregate(String blob, String source, AggregateReport a, List<String> warnings,
+            long now) throws SQLException {
+        ReportMetadata m = a.metadata();
+        PolicyPublished p = a.policy();
+        String domain = DomainKey.of(p.domain());
+        int day = m.dateRange().map(dr -> (int) Math.floorDiv(dr.begin().getEpochSecond(), 86400L)).orElse(0);
+        String content = ContentDigest.of(a);
+        try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM reports WHERE domain = ? AND day = ? "
+                + "AND org_name = ? AND report_id = ? AND content_sha256 = ?")) {
+            ps.setString(1, domain);
+            ps.setInt(2, day);
+            ps.setString(3, m.orgName());
+            ps.setString(4, m.reportId());
+            ps.setString(5, content);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return new ReportOutcome.Duplicate(source);
+                }
+            }
+        }
+        Long conflictOf = null;
+        boolean samePeriod = false;
+        try (PreparedStatement ps = conn.prepareStatement("SELECT id, date_begin, date_end FROM reports "
+                + "WHERE domain = ? AND org_name = ? AND report_id = ? ORDER BY id")) {
+            ps.setString(1, domain);
+            ps.setString(2, m.orgName());
+            ps.setString(3, m.reportId());
+            Long begin = m.dateRange().map(dr -> dr.begin().toEpochMilli()).orElse(null);
+            Long end = m.dateRange().map(dr -> dr.end().toEpochMilli()).orElse(null);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (conflictOf == null) {
+                        conflictOf = rs.getLong(1);
+                    }
+                    Long b = rs.getObject(2, Long.class);
+                    Long e = rs.getObject(3, Long.class);
+                    if (java.util.Objects.equals(b, begin) && java.util.Objects.equals(e, end)) {
+                        samePeriod = true;
+                    }
+                }
+            }
+        }
+        boolean inRollups = conflictOf == null || !samePeriod;
+        long id;
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO reports (domain, day, org_name, report_id, "
+                + "content_sha256, blob_sha256, source, email, extra_contact, date_begin, date_end, version, generator, "
+                + "policy_p, policy_sp, policy_np, policy_adkim, policy_aspf, policy_pct, policy_fo, policy_testing, "
+                + "policy_discovery, errors, warnings, record_count, message_count, conflict_of, in_rollups, stored_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (domain, day, org_name, report_id, content_sha256) DO NOTHING RETURNING id")) {
+            int i = 0;
+            ps.setString(++i, domain);
+            ps.setInt(++i, day);
+            ps.setString(++i, m.orgName());
+            ps.setString(++i, m.reportId());
+            ps.setString(++i, content);
+            ps.setString(++i, blob);
+            ps.setString(++i, source);
+            ps.setString(++i, m.email());
+            setOpt(ps, ++i, m.extraContactInfo());
+            setLong(ps, ++i, m.dateRange().map(dr -> dr.begin().toEpochMilli()));
+            setLong(ps, ++i, m.dateRange().map(dr -> dr.end().toEpochMilli()));
+            setOpt(ps, ++i, a.version());
+            setOpt(ps, ++i, m.generator());
+            setOpt(ps, ++i, p.p().map(v -> v.token()));
+            setOpt(ps, ++i, p.sp().map(v -> v.token()));
+            setOpt(ps, ++i, p.np().map(v -> v.token()));
+            setOpt(ps, ++i, p.adkim().map(v -> v.token()));
+            setOpt(ps, ++i, p.aspf().map(v -> v.token()));
+            OptionalInt pct = p.pct();
+            if (pct.isPresent()) {
+                ps.setInt(++i, pct.getAsInt());
+            } else {
+                ps.setNull(++i, Types.INTEGER);
+            }
+            setOpt(ps, ++i, p.fo());
+            setOpt(ps, ++i, p.testing().map(v -> v.token()));
+            setOpt(ps, ++i, p.discoveryMethod().map(v -> v.token()));
+            setOpt(ps, ++i, joined(m.errors()));
+            setOpt(ps, ++i, joined(warnings));
+            ps.setInt(++i, a.records().size());
+            ps.setLong(++i, a.messageCount());
+            if (conflictOf == null) {
+                ps.setNull(++i, Types.BIGINT);
+            } else {
+                ps.setLong(++i, conflictOf);
+            }
+            ps.setInt(++i, inRollups ? 1 : 0);
+            ps.setLong(++i, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new ReportOutcome.Duplicate(source); // stored meanwhile by another process
+                }
+                id = rs.getLong(1);
+            }
+        }
+        insertRecords(id, domain, day, a.records());
+        if (inRollups) {
+            addToRollups(domain, day, a.records());
+        }
+        return conflictOf == null
+                ? new ReportOutcome.New(source, a.kind(), a.records().size())
+                : new ReportOutcome.Conflict(source, conflictOf, a.records().size(), inRollups);
+    }
+
+    private void insertRecords(long id, String domain, int day, List<ReportRecord> records) throws SQLException {
+        try (PreparedStatement rec = conn.prepareStatement("INSERT INTO records (report_id, seq, domain, day, "
+                + "source_ip, messages, disposition, dkim, spf, reasons, header_from, envelope_from, envelope_to) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement auth = conn.prepareStatement("INSERT INTO auth_results (report_id, seq, method, n, "
+                     + "domain, selector, result, human_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int seq = 0;
+            int pendingRec = 0;
+            int pendingAuth = 0;
+            for (ReportRecord r : records) {
+                seq++;
+                PolicyEvaluated pe = r.row().policyEvaluated();
+                int i = 0;
+                rec.setLong(++i, id);
+                rec.setInt(++i, seq);
+                rec.setString(++i, domain);
+                rec.setInt(++i, day);
+                rec.setString(++i, r.row().sourceIp());
+                rec.setLong(++i, r.row().count());
+                setOpt(rec, ++i, pe.disposition().map(v -> v.token()));
+                setOpt(rec, ++i, pe.dkim().map(v -> v.token()));
+                setOpt(rec, ++i, pe.spf().map(v -> v.token()));
+                setOpt(rec, ++i, reasons(pe.reasons()));
+                rec.setString(++i, r.identifiers().headerFrom());
+                setOpt(rec, ++i, r.identifiers().envelopeFrom());
+                setOpt(rec, ++i, r.identifiers().envelopeTo());
+                rec.addBatch();
+                if (++pendingRec == BATCH) {
+                    rec.executeBatch();
+                    pendingRec = 0;
+                }
+                int n = 0;
+                for (DkimAuthResult d : r.dkim()) {
+                    auth(auth, id, seq, "dkim", ++n, d.domain(), d.selector(), d.result().map(v -> v.token()),
+                            d.humanResult());
+                    pendingAuth++;
+                }
+                n = 0;
+                for (SpfAuthResult s : r.spf()) {
+                    auth(auth, id, seq, "spf", ++n, s.domain(), s.scope().map(v -> v.token()),
+                            s.result().map(v -> v.token()), s.humanResult());
+                    pendingAuth++;
+                }
+                if (pendingAuth >= BATCH) {
+                    rec.executeBatch(); // records first: auth_results reference them
+                    pendingRec = 0;
+                    auth.executeBatch();
+                    pendingAuth = 0;
+                }
+            }
+            if (pendingRec > 0) {
+                rec.executeBatch();
+            }
+            if (pendingAuth > 0) {
+                auth.executeBatch();
+            }
+        }
+    }
+
+    private static void auth(PreparedStatement ps, long id, int seq, String method, int n, String domain,
+            Optional<String> selector, Optional<String> result, Optional<String> human) throws SQLException {
+        ps.setLong(1, id);
+        ps.setInt(2, seq);
+        ps.setString(3, method);
+        ps.setInt(4, n);
+        ps.setString(5, domain);
+        setOpt(ps, 6, selector);
+        setOpt(ps, 7, result);
+        setOpt(ps, 8, human);
+        ps.addBatch();
+    }
+
+    private record RollupKey(String sourceIp, String disposition, String dkim, String spf)
+            implements Comparable<RollupKey> {
+        private static final java.util.Comparator<RollupKey> ORDER = java.util.Comparator
+                .comparing(RollupKey::sourceIp).thenComparing(RollupKey::disposition)
+                .thenComparing(RollupKey::dkim).thenComparing(RollupKey::spf);
+
+        @Override
+        public int compareTo(RollupKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    private void addToRollups(String domain, int day, List<ReportRecord> records) throws SQLException {
+        // sorted: every transaction locks rollup rows in the same order, so concurrent writers cannot deadlock
+        Map<RollupKey, long[]> sums = new java.util.TreeMap<>();
+        for (ReportRecord r : records) {
+            PolicyEvaluated pe = r.row().policyEvaluated();
+            RollupKey k = new RollupKey(r.row().sourceIp(), pe.disposition().map(v -> v.token()).orElse(""),
+                    pe.dkim().map(v -> v.token()).orElse(""), pe.spf().map(v -> v.token()).orElse(""));
+            long[] s = sums.computeIfAbsent(k, x -> new long[2]);
+            s[0] += r.row().count();
+            s[1]++;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO daily_rollups (domain, day, source_ip, "
+                + "disposition, dkim, spf, dmarc, messages, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (domain, day, source_ip, disposition, dkim, spf) DO UPDATE SET "
+                + "messages = daily_rollups.messages + excluded.messages, "
+                + "records = daily_rollups.records + excluded.records")) {
+            int pending = 0;
+            for (Map.Entry<RollupKey, long[]> e : sums.entrySet()) {
+                RollupKey k = e.getKey();
+                ps.setString(1, domain);
+                ps.setInt(2, day);
+                ps.setString(3, k.sourceIp());
+                ps.setString(4, k.disposition());
+                ps.setString(5, k.dkim());
+                ps.setString(6, k.spf());
+                ps.setString(7, k.dkim().equals("pass") || k.spf().equals("pass") ? "pass" : "fail");
+                ps.setLong(8, e.getValue()[0]);
+                ps.setLong(9, e.getValue()[1]);
+                ps.addBatch();
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private ReportOutcome storeFailure(String blob, String source, FailureReport f, List<String> warnings, long now)
+            throws SQLException {
+        String domain = DomainKey.of(f.reportedDomain().isEmpty() ? f.dkimDomain().orElse("") : f.reportedDomain().get(0));
+        int day = f.arrivalDate().flatMap(JdbcReportStore::epochDay).orElse(0);
+        String content = ContentDigest.of(f);
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO failure_reports (domain, day, content_sha256, "
+                + "blob_sha256, source, format, feedback_type, user_agent, arrival_date, source_ip, original_mail_from, "
+                + "original_rcpt_to, reported_domain, reported_uri, authentication_results, auth_failure, "
+                + "identity_alignment, delivery_result, dkim_domain, dkim_identity, dkim_selector, spf_dns, "
+                + "other_fields, original_headers, warnings, stored_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (domain, day, content_sha256) DO NOTHING RETURNING id")) {
+            int i = 0;
+            ps.setString(++i, domain);
+            ps.setInt(++i, day);
+            ps.setString(++i, content);
+            ps.setString(++i, blob);
+            ps.setString(++i, source);
+            ps.setString(++i, f.format().name().toLowerCase(java.util.Locale.ROOT));
+            ps.setString(++i, f.feedbackType());
+            setOpt(ps, ++i, f.userAgent());
+            setOpt(ps, ++i, f.arrivalDate());
+            setOpt(ps, ++i, f.sourceIp());
+            setOpt(ps, ++i, f.originalMailFrom());
+            setOpt(ps, ++i, joined(f.originalRcptTo()));
+            setOpt(ps, ++i, joined(f.reportedDomain()));
+            setOpt(ps, ++i, joined(f.reportedUri()));
+            setOpt(ps, ++i, joined(f.authenticationResults()));
+            setOpt(ps, ++i, joined(f.authFailure()));
+            setOpt(ps, ++i, joined(f.identityAlignment()));
+            setOpt(ps, ++i, f.deliveryResult());
+            setOpt(ps, ++i, f.dkimDomain());
+            setOpt(ps, ++i, f.dkimIdentity());
+            setOpt(ps, ++i, f.dkimSelector());
+            setOpt(ps, ++i, joined(f.spfDns()));
+            List<String> other = new ArrayList<>();
+            f.otherFields().forEach(x -> other.add(x.name() + ": " + x.value()));
+            setOpt(ps, ++i, joined(other));
+            setOpt(ps, ++i, f.originalHeaders());
+            setOpt(ps, ++i, joined(warnings));
+            ps.setLong(++i, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new ReportOutcome.New(source, f.kind(), 0) : new ReportOutcome.Duplicate(source);
+            }
+        }
+    }
+
+    /** The UTC epoch day of an RFC 5322 date (comments and surrounding space ignored), if readable. */
+    static Optional<Integer> epochDay(String rfc5322) {
+        String s = rfc5322.replaceAll("\\([^)]*\\)", " ").trim().replaceAll("\\s+", " ");
+        try {
+            ZonedDateTime t = ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME);
+            return Optional.of((int) t.withZoneSameInstant(ZoneOffset.UTC).toLocalDate().toEpochDay());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> joined(List<String> values) {
+        return values.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", values));
+    }
+
+    private static Optional<String> reasons(List<OverrideReason> reasons) {
+        List<String> out = new ArrayList<>();
+        for (OverrideReason r : reasons) {
+            String t = r.type().map(v -> v.token()).orElse("");
+            out.add(r.comment().map(c -> t + ": " + c).orElse(t));
+        }
+        return joined(out);
+    }
+
+    private static void setOpt(PreparedStatement ps, int i, Optional<String> v) throws SQLException {
+        if (v.isPresent()) {
+            ps.setString(i, v.get());
+        } else {
+            ps.setNull(i, Types.VARCHAR);
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Optional<Long> v) throws SQLException {
+        if (v.isPresent()) {
+            ps.setLong(i, v.get());
+        } else {
+            ps.setNull(i, Types.BIGINT);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<byte[]> originalBytes(String sha256) {
+        return read("reading the archived input " + sha256, () -> {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT compressed FROM blobs WHERE sha256 = ?")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    byte[] gz = rs.getBytes(1);
+                    if (gz == null) {
+                        return Optional.empty();
+                    }
+                    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+                        return Optional.of(in.readAllBytes());
+                    } catch (IOException e) {
+                        throw new StoreException("archived input " + sha256 + " is corrupt in " + displayUrl
+                                + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<BlobInfo> unparsed(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must be >= 0, got " + max);
+        }
+        return read("listing unparsed inputs", () -> {
+            List<BlobInfo> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT sha256, size, first_source, state, received_at "
+                    + "FROM blobs WHERE state <> ? ORDER BY received_at, sha256 LIMIT ?")) {
+                ps.setString(1, BlobState.PARSED.token());
+                ps.setInt(2, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new BlobInfo(rs.getString(1), rs.getLong(2), rs.getString(3),
+                                BlobState.ofToken(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5))));
+                    }
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public List<IngestFailure> errors(String sha256) {
+        return read("reading the errors of " + sha256, () -> {
+            List<IngestFailure> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT source, error FROM ingest_errors WHERE "
+                    + "attempt_id = (SELECT MAX(id) FROM ingest_attempts WHERE blob_sha256 = ? "
+                    + "AND finished_at IS NOT NULL AND outcome <> 'duplicate') ORDER BY n")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new IngestFailure(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public List<DailyRollup> rollups(RollupQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT domain, day, source_ip, disposition, dkim, spf, dmarc, messages, "
+                + "records FROM daily_rollups WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        q.domain().ifPresent(d -> {
+            sql.append(" AND domain = ?");
+            args.add(d);
+        });
+        q.from().ifPresent(d -> {
+            sql.append(" AND day >= ?");
+            args.add((int) d.toEpochDay());
+        });
+        q.to().ifPresent(d -> {
+            sql.append(" AND day <= ?");
+            args.add((int) d.toEpochDay());
+        });
+        sql.append(" ORDER BY domain, day, source_ip, disposition, dkim, spf");
+        return read("reading rollups", () -> {
+            List<DailyRollup> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new DailyRollup(rs.getString(1), LocalDate.ofEpochDay(rs.getInt(2)), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8),
+                                rs.getLong(9)));
+                    }
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public void export(ExportQuery q, Consumer<ExportRow> sink) {
+        String where = q.domain().isPresent() ? " WHERE r.domain = ?" : "";
+        read("exporting records", () -> {
+            try (PreparedStatement recs = conn.prepareStatement("SELECT r.domain, r.org_name, r.report_id, r.date_begin, "
+                    + "r.date_end, c.source_ip, c.messages, c.disposition, c.dkim, c.spf, c.header_from, "
+                    + "c.envelope_from, c.envelope_to, r.conflict_of, c.report_id, c.seq FROM records c "
+                    + "JOIN reports r ON r.id = c.report_id" + where + " ORDER BY c.report_id, c.seq");
+                 PreparedStatement auths = conn.prepareStatement("SELECT a.report_id, a.seq, a.method, a.domain, "
+                         + "a.selector, a.result FROM auth_results a JOIN reports r ON r.id = a.report_id" + where
+                         + " ORDER BY a.report_id, a.seq, a.method, a.n")) {
+                if (q.domain().isPresent()) {
+                    recs.setString(1, q.domain().get());
+                    auths.setString(1, q.domain().get());
+                }
+                recs.setFetchSize(1000);
+                auths.setFetchSize(1000);
+                try (ResultSet rs = recs.executeQuery(); ResultSet as = auths.executeQuery()) {
+                    boolean haveAuth = as.next();
+                    while (rs.next()) {
+                        long id = rs.getLong(15);
+                        int seq = rs.getInt(16);
+                        StringBuilder dkim = new StringBuilder();
+                        StringBuilder spf = new StringBuilder();
+                        while (haveAuth && (as.getLong(1) < id || (as.getLong(1) == id && as.getInt(2) <= seq))) {
+                            if (as.getLong(1) == id && as.getInt(2) == seq) {
+                                StringBuilder b = as.getString(3).equals("dkim") ? dkim : spf;
+                                if (!b.isEmpty()) {
+                                    b.append(' ');
+                                }
+                                b.append(as.getString(4));
+                                String sel = as.getString(5);
+                                if (sel != null) {
+                                    b.append('/').append(sel);
+                                }
+                                b.append('=').append(Optional.ofNullable(as.getString(6)).orElse(""));
+                            }
+                            haveAuth = as.next();
+                        }
+                        long begin = rs.getLong(4);
+                        Optional<Instant> b = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(begin));
+                        long end = rs.getLong(5);
+                        Optional<Instant> e = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
+                        rs.getLong(14);
+                        boolean flagged = !rs.wasNull();
+                        sink.accept(new ExportRow(rs.getString(1), rs.getString(2), rs.getString(3), b, e,
+                                rs.getString(6), rs.getLong(7), nz(rs.getString(8)), nz(rs.getString(9)),
+                                nz(rs.getString(10)), rs.getString(11), nz(rs.getString(12)), nz(rs.getString(13)),
+                                dkim.toString(), spf.toString(), flagged));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    @Override
+    public RetentionResult applyRetention(Retention retention) {
+        Instant now = clock.instant();
+        return tx("applying retention", () -> {
+            long blobs = 0;
+            long reports = 0;
+            long records = 0;
+            if (retention.keepOriginalBytesDays().isPresent()) {
+                long cutoff = now.minus(Duration.ofDays(retention.keepOriginalBytesDays().getAsInt())).toEpochMilli();
+                try (PreparedStatement ps = conn.prepareStatement("UPDATE blobs SET compressed = NULL, purged_at = ? "
+                        + "WHERE received_at < ? AND compressed IS NOT NULL AND state = ?")) {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setLong(2, cutoff);
+                    ps.setString(3, BlobState.PARSED.token());
+                    blobs = ps.executeUpdate();
+                }
+            }
+            if (retention.keepRecordsDays().isPresent()) {
+                long today = LocalDate.ofInstant(now, ZoneOffset.UTC).toEpochDay();
+                int cutoffDay = (int) (today - retention.keepRecordsDays().getAsInt());
+                String old = "SELECT id FROM reports WHERE day < ? AND records_purged_at IS NULL";
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "DELETE FROM auth_results WHERE report_id IN (" + old + ")")) {
+                    ps.setInt(1, cutoffDay);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "DELETE FROM records WHERE report_id IN (" + old + ")")) {
+                    ps.setInt(1, cutoffDay);
+                    records = ps.executeUpdate();
+                }
+                try (PreparedStatement ps = conn.prepareStatement("UPDATE reports SET records_purged_at = ? "
+                        + "WHERE day < ? AND records_purged_at IS NULL")) {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setInt(2, cutoffDay);
+                    reports = ps.executeUpdate();
+                }
+            }
+            return new RetentionResult(blobs, reports, records);
+        });
+    }
+
+    @Override
+    public StoreStats stats() {
+        return read("counting", () -> new StoreStats(
+                count("SELECT COUNT(*) FROM blobs"),
+                count("SELECT COUNT(*) FROM reports"),
+                count("SELECT COUNT(*) FROM reports WHERE conflict_of IS NOT NULL"),
+                count("SELECT COUNT(*) FROM records"),
+                count("SELECT COUNT(*) FROM failure_reports"),
+                count("SELECT COUNT(*) FROM ingest_attempts"),
+                count("SELECT COUNT(*) FROM blobs WHERE state <> 'parsed'")));
+    }
+
+    private long count(String sql) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing " + displayUrl + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReportStore[" + displayUrl + "]";
+    }
+}

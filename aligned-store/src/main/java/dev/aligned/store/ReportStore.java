@@ -1,0 +1,135 @@
+package dev.aligned.store;
+
+import dev.aligned.report.ReportResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where DMARC reports are kept: one interface over JDBC, an embedded SQLite file by default
+ * ({@link DataDirectory#defaultDatabaseUrl()}) or PostgreSQL. The schema is created and migrated on open
+ * (Flyway, one history for both databases).
+ *
+ * <p>Ingestion is two steps, each its own transaction: {@link #archive} keeps the original bytes (gzip, SHA-256)
+ * before anything is parsed, then {@link #store} writes the parse results, the records and the daily rollups
+ * together. A crash between the two leaves the bytes archived and {@link BlobState#RECEIVED}, to be parsed again
+ * ({@link Ingestor#resumePending()}). A report is identified by (reporter org, report_id, policy domain) and its
+ * content hash: the same report is stored once whatever bytes carried it; different content under a reused
+ * identity is stored and flagged ({@link ReportOutcome.Conflict}). Most callers use {@link Ingestor}.
+ *
+ * <pre>{@code
+ * try (ReportStore store = ReportStore.builder().url("jdbc:sqlite:/var/lib/aligned/aligned.db").build()) {
+ *     Ingestor ingestor = Ingestor.builder(store).build();
+ *     IngestResult r = ingestor.ingest("google.com!example.com!1700000000!1700086399.xml.gz", bytes);
+ *     for (DailyRollup d : store.rollups(RollupQuery.domain("example.com"))) {
+ *         System.out.println(d.day() + " " + d.sourceIp() + " " + d.dmarc() + " " + d.messages());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Implementations are thread-safe; one instance holds one connection and serialises its work.
+ */
+public interface ReportStore extends AutoCloseable {
+
+    /** A builder for a store at a JDBC URL. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Archives the original bytes of one input before they are parsed, and records an ingestion attempt. When
+     * the same bytes are already archived nothing is written but the attempt; the returned state says whether
+     * they were parsed.
+     */
+    Archived archive(String source, byte[] bytes);
+
+    /**
+     * Stores what the reader made of an archived input, in one transaction: new reports with their records and
+     * auth results, failure reports, rollups, parse errors, and the blob's new state.
+     */
+    StoreResult store(Archived archived, List<ReportResult> results);
+
+    /** The original bytes of an archived input (decompressed), unless unknown or removed by retention. */
+    Optional<byte[]> originalBytes(String sha256);
+
+    /** Archived inputs that are not (fully) parsed: {@link BlobState#RECEIVED}, PARTIAL or FAILED, oldest first. */
+    List<BlobInfo> unparsed(int max);
+
+    /** The parse errors of the latest attempt on an input. */
+    List<IngestFailure> errors(String sha256);
+
+    /** Daily rollups, ordered by domain, day, source IP. */
+    List<DailyRollup> rollups(RollupQuery query);
+
+    /** Streams one row per stored record (joined with its report) to {@code sink}, oldest report first. */
+    void export(ExportQuery query, Consumer<ExportRow> sink);
+
+    /** Applies retention with the store's clock. */
+    RetentionResult applyRetention(Retention retention);
+
+    /** Counts of what is stored. */
+    StoreStats stats();
+
+    /** Closes the connection. */
+    @Override
+    void close();
+
+    /** Builds a {@link ReportStore}. */
+    final class Builder {
+        private String url;
+        private String user;
+        private String password;
+        private Clock clock = Clock.systemUTC();
+        private Duration busyTimeout = Duration.ofSeconds(30);
+
+        Builder() {
+        }
+
+        /** {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://HOST:PORT/DB}. */
+        public Builder url(String jdbcUrl) {
+            Dialect.of(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+            this.url = jdbcUrl;
+            return this;
+        }
+
+        /** The database user (PostgreSQL); may also be given in the URL. */
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        /** The database password (PostgreSQL); never logged. */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** The clock for received/stored times and retention (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long SQLite waits for a lock held by another process (default 30 s). */
+        public Builder busyTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("busy timeout must not be negative, got " + timeout);
+            }
+            this.busyTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Opens the store: creates the SQLite file's directory if needed, migrates the schema.
+         *
+         * @throws StoreException when the database cannot be opened or migrated
+         */
+        public ReportStore build() {
+            String u = url == null ? DataDirectory.defaultDatabaseUrl() : url;
+            return JdbcReportStore.open(u, user, password, clock, busyTimeout);
+        }
+    }
+}

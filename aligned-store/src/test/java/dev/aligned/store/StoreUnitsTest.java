@@ -1,0 +1,164 @@
+package dev.aligned.store;
+
+import static dev.aligned.store.testing.TestReports.utf8;
+import static dev.aligned.store.testing.TestReports.xml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aligned.report.AggregateReport;
+import dev.aligned.report.ReportReader;
+import dev.aligned.report.ReportResult;
+import dev.aligned.store.testing.TestReports;
+import dev.aligned.store.testing.TestReports.Rec;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The store's small pieces: default location, URL handling, content digest, CSV/JSON cells, dates. */
+class StoreUnitsTest {
+
+    @Test
+    void theDefaultDatabaseFollowsXdgThenTheHomeDirectory() {
+        Path home = Path.of("/home/u");
+        assertEquals(Path.of("/data/aligned/aligned.db"),
+                DataDirectory.defaultDatabaseFile(Map.of("XDG_DATA_HOME", "/data"), "Linux", home));
+        assertEquals(Path.of("/home/u/.local/share/aligned/aligned.db"),
+                DataDirectory.defaultDatabaseFile(Map.of(), "Linux", home));
+        assertEquals(Path.of("/home/u/.local/share/aligned/aligned.db"),
+                DataDirectory.defaultDatabaseFile(Map.of("XDG_DATA_HOME", "relative/dir"), "Linux", home),
+                "XDG says relative paths are invalid and must be ignored");
+        assertEquals(Path.of("/home/u/Library/Application Support/aligned/aligned.db"),
+                DataDirectory.defaultDatabaseFile(Map.of(), "Mac OS X", home));
+    }
+
+    @Test
+    void aPathIsASqliteFileAndAJdbcUrlIsKept() {
+        assertEquals("jdbc:postgresql://db/aligned", DataDirectory.urlFor("jdbc:postgresql://db/aligned"));
+        assertEquals("jdbc:sqlite:" + Path.of("x.db").toAbsolutePath(), DataDirectory.urlFor("x.db"));
+    }
+
+    @Test
+    void anUnsupportedDatabaseUrlIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReportStore.builder().url("jdbc:mysql://db/aligned"));
+        assertEquals("unsupported database URL 'jdbc:mysql://db/aligned': use jdbc:sqlite:FILE or "
+                + "jdbc:postgresql://HOST:PORT/DB", e.getMessage());
+    }
+
+    private static AggregateReport parse(String xml) {
+        ReportResult r = ReportReader.create().read("t.xml", new ByteArrayInputStream(utf8(xml))).get(0);
+        return (AggregateReport) ((ReportResult.Parsed) r).report();
+    }
+
+    @Test
+    void theContentDigestIsTheSameForTheSameReportInAnyContainerAndDiffersOnAnyValue() {
+        List<Rec> recs = List.of(new Rec("192.0.2.1", 5, "none", "pass", "fail"));
+        String x = xml("r.example", "1", "example.com", 100, 200, recs);
+        String digest = ContentDigest.of(parse(x));
+        assertEquals(digest, ContentDigest.of(parse(x.replace("\n", "\r\n").replace("<feedback>", "<feedback>\n  "))),
+                "layout is not content");
+        ReportResult gz = ReportReader.create().read("t.xml.gz",
+                new ByteArrayInputStream(TestReports.gzip(utf8(x)))).get(0);
+        assertEquals(digest, ContentDigest.of((AggregateReport) ((ReportResult.Parsed) gz).report()));
+        assertNotEquals(digest, ContentDigest.of(parse(xml("r.example", "1", "example.com", 100, 200,
+                List.of(new Rec("192.0.2.1", 6, "none", "pass", "fail"))))));
+        assertNotEquals(digest, ContentDigest.of(parse(xml("r.example", "1", "example.com", 100, 201, recs))));
+        assertNotEquals(digest, ContentDigest.of(parse(xml("r.example", "1", "example.com", 100, 200,
+                List.of(new Rec("192.0.2.1", 5, "none", "pass", "pass"))))));
+        assertNotEquals(digest, ContentDigest.of(parse(x.replace("<pct>100</pct>", "<pct>50</pct>"))));
+    }
+
+    @Test
+    void csvCellsAreQuotedAndFormulasDefused() {
+        assertEquals("plain", Exporter.csvCell("plain", true));
+        assertEquals("\"a,b\"", Exporter.csvCell("a,b", true));
+        assertEquals("\"say \"\"hi\"\"\"", Exporter.csvCell("say \"hi\"", true));
+        assertEquals("'=1+1", Exporter.csvCell("=1+1", true));
+        assertEquals("'@SUM(A1)", Exporter.csvCell("@SUM(A1)", true));
+        assertEquals("\"'-2+3,x\"", Exporter.csvCell("-2+3,x", true));
+        assertEquals("-5", Exporter.csvCell("-5", false), "numbers are not text");
+    }
+
+    @Test
+    void jsonStringsEscapeControlAndHtmlCharacters() {
+        StringBuilder b = new StringBuilder();
+        Exporter.jsonString("a\"b\\c\n\u0001</script>", b);
+        assertEquals("\"a\\\"b\\\\c\\n\\u0001\\u003c/script\\u003e\"", b.toString());
+    }
+
+    @Test
+    void arrivalDatesAreReadAsRfc5322InUtc() {
+        long jan1 = java.time.LocalDate.of(2024, 1, 1).toEpochDay();
+        assertEquals(Optional.of((int) jan1), JdbcReportStore.epochDay("Mon,  1 Jan 2024 10:00:00 +0000"));
+        assertEquals(Optional.of((int) jan1 + 1), JdbcReportStore.epochDay("Mon, 1 Jan 2024 23:30:00 -0100 (CET)"),
+                "23:30 at -01:00 is the next day in UTC");
+        assertEquals(Optional.empty(), JdbcReportStore.epochDay("yesterday"));
+    }
+
+    @Test
+    void anInputOverTheSizeLimitIsAFailureNotAnException() {
+        Ingestor ingestor = Ingestor.builder(new NoStore()).maxInputBytes(10).build();
+        IngestResult r = ingestor.ingest("big.xml", new byte[11]);
+        assertEquals(1, r.failures().size());
+        assertTrue(r.failures().get(0).error().startsWith("big.xml: input is 11 bytes, more than the 10-byte"),
+                r.failures().get(0).error());
+        assertEquals(Optional.empty(), r.sha256());
+    }
+
+    /** A store that must not be reached. */
+    private static final class NoStore implements ReportStore {
+        @Override
+        public Archived archive(String source, byte[] bytes) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public StoreResult store(Archived archived, List<ReportResult> results) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public Optional<byte[]> originalBytes(String sha256) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public List<BlobInfo> unparsed(int max) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public List<IngestFailure> errors(String sha256) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public List<DailyRollup> rollups(RollupQuery query) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public void export(ExportQuery query, java.util.function.Consumer<ExportRow> sink) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public RetentionResult applyRetention(Retention retention) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public StoreStats stats() {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
