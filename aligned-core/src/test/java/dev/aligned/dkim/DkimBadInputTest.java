@@ -50,7 +50,7 @@ class DkimBadInputTest {
         assertEquals("DKIM-Signature, column 36: unknown canonicalization c=fancy (expected simple or relaxed,"
                 + " e.g. c=relaxed/relaxed)", reason("v=1; a=rsa-sha256; d=example.com; c=fancy; s=test; h=from;"
                 + " bh=AAAA; b=AAAA"));
-        assertEquals("DKIM-Signature, column 43: l=-5 is not a number",
+        assertEquals("DKIM-Signature, column 44: l=-5 is not a number",
                 reason("v=1; a=rsa-sha256; d=example.com; s=test; l=-5; h=from; bh=AAAA; b=AAAA"));
     }
 
