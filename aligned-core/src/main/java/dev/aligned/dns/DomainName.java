@@ -10,8 +10,9 @@ import java.util.Optional;
  * A DNS domain name, normalised once: ASCII lower case, no trailing dot, internationalised labels converted
  * to A-labels, each label 1..63 octets and the whole name at most 253 octets.
  *
- * <p>Labels may hold any printable ASCII character other than the dot (DNS itself allows them, and SPF macro
- * expansion produces names such as {@code _spf.example.com} or {@code 1.2.0.192.in-addr.arpa}).
+ * <p>Labels may hold any printable ASCII character (space included) other than the dot: DNS itself allows
+ * them, and SPF macro expansion produces such names from local parts. {@link #isHostname()} tells whether a
+ * name is also a letter-digit-hyphen host name (underscores allowed, as in {@code _dmarc.example.com}).
  *
  * <pre>{@code
  * DomainName d = DomainName.of("Mail.Example.COM.");   // -> mail.example.com
@@ -88,7 +89,7 @@ public final class DomainName implements Comparable<DomainName> {
                 start = i + 1;
             } else {
                 char c = ascii.charAt(i);
-                if (c <= ' ' || c >= 0x7f) {
+                if (c < ' ' || c >= 0x7f) {
                     return "character " + describe(c) + " at position " + (i + 1);
                 }
             }
@@ -164,6 +165,22 @@ public final class DomainName implements Comparable<DomainName> {
     /** The number of labels ({@code example.com} has 2). */
     public int labelCount() {
         return labels.size();
+    }
+
+    /** True when every label is letters, digits, hyphens and underscores, not starting or ending with '-'. */
+    public boolean isHostname() {
+        for (String label : labels) {
+            if (label.startsWith("-") || label.endsWith("-")) {
+                return false;
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** True for the root name. */

@@ -3,6 +3,8 @@ package dev.aligned.dns;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Answers as an authoritative server would: records of the asked type; CNAMEs followed (at most 8); a name
  * that exists with other types, or only has names below it, gives NODATA; any other name NXDOMAIN; a name
- * marked as timing out gives a temporary failure for every type.
+ * marked as timing out gives a temporary failure (for every type, or for the types given).
  *
  * <pre>{@code
  * FixtureResolver dns = FixtureResolver.builder()
@@ -38,7 +40,7 @@ public final class FixtureResolver implements DnsResolver {
     }
 
     private final Map<DomainName, Map<DnsType, List<DnsRecord>>> zone;
-    private final Set<DomainName> timeouts;
+    private final Map<DomainName, Set<DnsType>> timeouts;
     private final Set<DomainName> existing;
     private final Duration ttl;
     private final List<Query> queries = new CopyOnWriteArrayList<>();
@@ -51,7 +53,9 @@ public final class FixtureResolver implements DnsResolver {
             z.put(name, Collections.unmodifiableMap(copy));
         });
         this.zone = Collections.unmodifiableMap(z);
-        this.timeouts = Set.copyOf(b.timeouts);
+        Map<DomainName, Set<DnsType>> t = new HashMap<>();
+        b.timeouts.forEach((n, types) -> t.put(n, Set.copyOf(types)));
+        this.timeouts = Map.copyOf(t);
         Set<DomainName> ex = new HashSet<>();
         for (DomainName n : b.zone.keySet()) {
             for (DomainName p = n; !p.isRoot(); p = p.parent()) {
@@ -80,7 +84,8 @@ public final class FixtureResolver implements DnsResolver {
         DomainName current = name;
         List<DnsRecord> chain = new ArrayList<>();
         for (int hops = 0; hops <= MAX_CNAME_CHAIN; hops++) {
-            if (timeouts.contains(current)) {
+            Set<DnsType> timingOut = timeouts.get(current);
+            if (timingOut != null && timingOut.contains(type)) {
                 return new DnsAnswer.TempFailure(name, type, "timeout (fixture) at " + current);
             }
             Map<DnsType, List<DnsRecord>> byType = zone.get(current);
@@ -128,15 +133,16 @@ public final class FixtureResolver implements DnsResolver {
         return byType == null ? List.of() : byType.getOrDefault(type, List.of());
     }
 
-    /** True when queries for {@code name} are configured to time out. */
-    public boolean timesOut(DomainName name) {
-        return timeouts.contains(name);
+    /** True when queries for {@code type} at {@code name} are configured to time out. */
+    public boolean timesOut(DomainName name, DnsType type) {
+        Set<DnsType> t = timeouts.get(name);
+        return t != null && t.contains(type);
     }
 
     /** Builds a {@link FixtureResolver}. */
     public static final class Builder {
         private final Map<DomainName, Map<DnsType, List<DnsRecord>>> zone = new LinkedHashMap<>();
-        private final Set<DomainName> timeouts = new HashSet<>();
+        private final Map<DomainName, Set<DnsType>> timeouts = new HashMap<>();
         private final Set<DomainName> existing = new HashSet<>();
         private Duration ttl = Duration.ofSeconds(300);
 
@@ -170,7 +176,13 @@ public final class FixtureResolver implements DnsResolver {
 
         /** Every query for {@code name} fails temporarily. */
         public Builder timeout(DomainName name) {
-            timeouts.add(name);
+            timeouts.computeIfAbsent(name, k -> EnumSet.noneOf(DnsType.class)).addAll(EnumSet.allOf(DnsType.class));
+            return this;
+        }
+
+        /** Queries of {@code type} for {@code name} fail temporarily. */
+        public Builder timeout(DomainName name, DnsType type) {
+            timeouts.computeIfAbsent(name, k -> EnumSet.noneOf(DnsType.class)).add(type);
             return this;
         }
 
@@ -183,7 +195,8 @@ public final class FixtureResolver implements DnsResolver {
         /** Adds everything {@code other} holds (records, time-outs). */
         public Builder addAll(FixtureResolver other) {
             other.zone.forEach((n, byType) -> byType.forEach((t, l) -> add(n, l)));
-            timeouts.addAll(other.timeouts);
+            other.timeouts.forEach((n, types) ->
+                    timeouts.computeIfAbsent(n, k -> EnumSet.noneOf(DnsType.class)).addAll(types));
             existing.addAll(other.existing);
             return this;
         }
