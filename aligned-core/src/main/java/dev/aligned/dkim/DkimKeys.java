@@ -97,6 +97,20 @@ public final class DkimKeys {
         }
     }
 
+    /** Why {@code domain} cannot be a signing domain (e.g. "character space"), or empty when it can. */
+    public static Optional<String> domainProblem(String domain) {
+        String p = DkimNames.problem(domain);
+        if (p == null && !domain.contains(".")) {
+            p = "needs at least two labels";
+        }
+        return Optional.ofNullable(p);
+    }
+
+    /** Why {@code selector} cannot be a selector, or empty when it can. */
+    public static Optional<String> selectorProblem(String selector) {
+        return Optional.ofNullable(DkimNames.problem(selector));
+    }
+
     /** The key type. */
     public Type type() {
         return type;
