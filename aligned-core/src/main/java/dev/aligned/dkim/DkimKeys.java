@@ -76,8 +76,8 @@ public final class DkimKeys {
 
     /**
      * Reads a private key: PEM PKCS#8 ("PRIVATE KEY", RSA or Ed25519), PEM PKCS#1 ("RSA PRIVATE KEY"), or the
-     * base64 of a raw 32-octet Ed25519 seed. Empty with the reason's text unavailable; use
-     * {@link #readPrivateKeyOrProblem(String)} for the reason.
+     * base64 of a raw 32-octet Ed25519 seed. Empty when the text is none of these; use
+     * {@link #readPrivateKeyOrProblem(String)} to learn why.
      */
     public static Optional<PrivateKey> readPrivateKey(String text) {
         try {
