@@ -119,6 +119,10 @@ final class BodyHasher {
         if (n <= out.length - outLen) {
             System.arraycopy(b, off, out, outLen, n);
             outLen += n;
+            if (outLen == out.length) {
+                digest.update(out, 0, outLen);
+                outLen = 0;
+            }
         } else {
             digest.update(out, 0, outLen);
             outLen = 0;

@@ -104,6 +104,17 @@ class BodyHashTest {
     }
 
     @Property(tries = 200)
+    void longLinesFillingTheOutputBufferExactlyMatchTheReference(@ForAll @IntRange(min = 1, max = 20000) int first,
+            @ForAll @IntRange(min = 0, max = 9000) int second, @ForAll boolean relaxed) throws Exception {
+        // regression: a run of octets that exactly filled the 8 KB output buffer overflowed it on the next octet
+        Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
+        String body = "x".repeat(first) + "\r\n" + "y z".repeat(second) + "  \r\n\r\n";
+        assertEquals(sha256(reference(c, body)), canonical(c, body));
+        String exact = "a" + "b".repeat(8191) + "\r\nz\r\n"; // 1 + 8191 octets fill the buffer exactly
+        assertEquals(sha256(reference(c, exact)), canonical(c, exact));
+    }
+
+    @Property(tries = 200)
     void hashDoesNotDependOnHowTheBodyIsChunked(@ForAll byte[] body, @ForAll @IntRange(min = 1, max = 17) int chunk,
             @ForAll boolean relaxed) {
         Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
