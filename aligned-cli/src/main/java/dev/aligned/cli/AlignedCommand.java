@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "SPF, DKIM and DMARC: check records, authenticate mail, read reports.",
         subcommands = {
                 SpfCommand.class,
+                DkimCommand.class,
                 ReportCommand.class,
                 ImportCommand.class,
                 ExportCommand.class,
