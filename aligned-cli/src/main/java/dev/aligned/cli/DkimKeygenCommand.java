@@ -66,8 +66,14 @@ final class DkimKeygenCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isDirectory(out)) {
-            err.println("aligned: --out " + out + ": not a directory");
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            err.println("aligned: --out " + out + ": exists and is not a directory");
+            return 1;
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            err.println("aligned: --out " + out + ": cannot create the directory (" + e.getMessage() + ")");
             return 1;
         }
         Path keyFile = out.resolve(selector + "._domainkey." + d + ".pem");
