@@ -6,6 +6,7 @@ import dev.aligned.dmarc.DmarcRecord.FailureOption;
 import dev.aligned.dmarc.DmarcRecord.Policy;
 import dev.aligned.dmarc.DmarcRecord.Psd;
 import dev.aligned.dmarc.DmarcRecord.ReportUri;
+import dev.aligned.internal.TagValueList;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Parses DMARC record text (RFC 9989 section 4.7/4.8, plus RFC 7489's {@code pct, rf, ri}). Never throws for
+ * Parses DMARC record text (RFC 9989 section 4.7/4.8, plus RFC 7489's {@code pct, rf, ri}) on top of the
+ * shared RFC 6376 tag=value parser ({@link TagValueList}). Never throws for
  * bad input: every problem is a {@link DmarcProblem} with its column.
  *
  * <pre>{@code
@@ -86,49 +88,50 @@ public final class DmarcRecordParser {
                     + limits.maxRecordLength() + "; it is not treated as a DMARC record");
             return new DmarcParseResult.NotDmarc(finish());
         }
-        TagList list = TagList.tokenize(text);
-        if (list.tags.isEmpty() || list.tags.get(0).nameColumn() > firstNonWsp(text) + 1
-                || (!list.bad.isEmpty() && list.bad.get(0).column() < list.tags.get(0).nameColumn())) {
+        TagValueList list = TagValueList.parse(text);
+        List<TagValueList.Tag> tags = list.tags();
+        int firstOffset = tags.isEmpty() ? Integer.MAX_VALUE : tags.get(0).nameOffset();
+        boolean garbageFirst = list.errors().stream().anyMatch(e -> e.offset() < firstOffset);
+        if (tags.isEmpty() || garbageFirst) {
             problem(1, Severity.ERROR, "a DMARC record must start with v=DMARC1; this text is ignored");
             return new DmarcParseResult.NotDmarc(finish());
         }
-        TagList.Tag v = list.tags.get(0);
+        TagValueList.Tag v = tags.get(0);
         if (!v.name().equalsIgnoreCase("v")) {
-            problem(v.nameColumn(), Severity.ERROR, "the first tag is '" + TagList.clip(v.name())
+            problem(v.nameOffset() + 1, Severity.ERROR, "the first tag is '" + clip(v.name())
                     + "', but a DMARC record must start with v=DMARC1; this text is ignored");
             return new DmarcParseResult.NotDmarc(finish());
         }
         if (!v.value().equals("DMARC1")) {
             String hint = v.value().equalsIgnoreCase("DMARC1") ? " (the value is case-sensitive)" : "";
-            problem(v.valueColumn(), Severity.ERROR, "v=" + TagList.clip(v.value()) + " is not v=DMARC1" + hint
+            problem(v.valueStart() + 1, Severity.ERROR, "v=" + clip(v.value()) + " is not v=DMARC1" + hint
                     + "; this text is ignored");
             return new DmarcParseResult.NotDmarc(finish());
         }
-        if (firstNonWsp(text) > 0) {
+        if (firstOffset > 0) {
             problem(1, Severity.WARNING, "whitespace before v=DMARC1; some receivers will not recognise the record");
         }
-        // Merge the non-tag segments and tags in column order for messages.
-        for (TagList.Bad b : list.bad) {
-            problem(b.column(), Severity.ERROR, b.message() + "; ignored");
+        for (TagValueList.Error e : list.errors()) {
+            problem(e.offset() + 1, Severity.ERROR, e.message() + "; ignored");
         }
-        Map<String, TagList.Tag> seen = new HashMap<>();
+        Map<String, TagValueList.Tag> seen = new HashMap<>();
         seen.put("v", v);
         Builder b = new Builder(text);
-        for (int i = 1; i < list.tags.size(); i++) {
-            TagList.Tag t = list.tags.get(i);
+        for (int i = 1; i < tags.size(); i++) {
+            TagValueList.Tag t = tags.get(i);
             String name = t.name().toLowerCase(Locale.ROOT);
             if (!KNOWN.contains(name)) {
-                problem(t.nameColumn(), Severity.WARNING, "unknown tag '" + TagList.clip(t.name()) + "' ignored");
+                problem(t.nameOffset() + 1, Severity.WARNING, "unknown tag '" + clip(t.name()) + "' ignored");
                 continue;
             }
-            TagList.Tag first = seen.putIfAbsent(name, t);
+            TagValueList.Tag first = seen.putIfAbsent(name, t);
             if (first != null) {
-                problem(t.nameColumn(), Severity.ERROR, "duplicate tag '" + name + "' (first at column "
-                        + first.nameColumn() + "); this one is ignored");
+                problem(t.nameOffset() + 1, Severity.ERROR, "duplicate tag '" + name + "' (first at column "
+                        + (first.nameOffset() + 1) + "); this one is ignored");
                 continue;
             }
             if (name.equals("p") && i != 1) {
-                problem(t.nameColumn(), Severity.WARNING,
+                problem(t.nameOffset() + 1, Severity.WARNING,
                         "p= is not right after v=DMARC1; RFC 7489 receivers require it there (RFC 9989 does not)");
             }
             tag(b, name, t);
@@ -140,26 +143,26 @@ public final class DmarcRecordParser {
                     : "no p= tag: RFC 9989 receivers act as if p=none (section 4.10.1); add p= to state a policy");
         }
         if (seen.containsKey("fo") && !seen.containsKey("ruf")) {
-            TagList.Tag fo = seen.get("fo");
-            problem(fo.nameColumn(), Severity.WARNING, "fo= has no effect without ruf=");
+            TagValueList.Tag fo = seen.get("fo");
+            problem(fo.nameOffset() + 1, Severity.WARNING, "fo= has no effect without ruf=");
         }
         problems.sort((x, y) -> Integer.compare(x.column(), y.column()));
         return new DmarcParseResult.Valid(b.build(), finish());
     }
 
-    private static int firstNonWsp(String text) {
-        int i = 0;
-        while (i < text.length() && TagList.isWsp(text.charAt(i))) {
-            i++;
-        }
-        return i;
+    private static boolean isWsp(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
-    private void tag(Builder b, String name, TagList.Tag t) {
+    private static String clip(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+
+    private void tag(Builder b, String name, TagValueList.Tag t) {
         String value = t.value();
-        int col = t.valueColumn();
+        int col = t.valueStart() + 1;
         if (value.isEmpty()) {
-            problem(t.nameColumn(), Severity.ERROR, name + "= has no value; " + defaultNote(name));
+            problem(t.nameOffset() + 1, Severity.ERROR, name + "= has no value; " + defaultNote(name));
             markInvalid(b, name);
             return;
         }
@@ -190,7 +193,7 @@ public final class DmarcRecordParser {
                     case "y" -> b.psd = Psd.Y;
                     case "n" -> b.psd = Psd.N;
                     case "u" -> b.psd = Psd.U;
-                    default -> problem(col, Severity.ERROR, "psd=" + TagList.clip(value)
+                    default -> problem(col, Severity.ERROR, "psd=" + clip(value)
                             + " is not y, n or u; the default psd=u applies");
                 }
             }
@@ -198,7 +201,7 @@ public final class DmarcRecordParser {
                 switch (value.toLowerCase(Locale.ROOT)) {
                     case "y" -> b.testing = true;
                     case "n" -> b.testing = false;
-                    default -> problem(col, Severity.ERROR, "t=" + TagList.clip(value)
+                    default -> problem(col, Severity.ERROR, "t=" + clip(value)
                             + " is not y or n; the default t=n applies");
                 }
             }
@@ -208,34 +211,34 @@ public final class DmarcRecordParser {
             case "ruf" -> b.ruf = uris(name, value, col);
             case "fo" -> b.fo = failureOptions(value, col);
             case "pct" -> {
-                problem(t.nameColumn(), Severity.WARNING, "pct= was removed by RFC 9989 and RFC 9989 receivers "
+                problem(t.nameOffset() + 1, Severity.WARNING, "pct= was removed by RFC 9989 and RFC 9989 receivers "
                         + "ignore it; to test a policy use t=y (policy applied one level lower) instead");
                 if (value.matches("[0-9]{1,3}") && Integer.parseInt(value) <= 100) {
                     b.pct = OptionalInt.of(Integer.parseInt(value));
                 } else {
-                    problem(col, Severity.ERROR, "pct=" + TagList.clip(value)
+                    problem(col, Severity.ERROR, "pct=" + clip(value)
                             + " is not a whole number from 0 to 100; RFC 7489's default pct=100 applies");
                 }
             }
             case "rf" -> {
-                problem(t.nameColumn(), Severity.WARNING, "rf= was removed by RFC 9989: failure reports always use "
+                problem(t.nameOffset() + 1, Severity.WARNING, "rf= was removed by RFC 9989: failure reports always use "
                         + "the RFC 6591 (AFRF) format; remove the tag");
                 b.rf = Optional.of(value);
                 for (String f : value.split(":", -1)) {
                     if (!f.strip().equalsIgnoreCase("afrf")) {
-                        problem(col, Severity.ERROR, "rf=" + TagList.clip(value)
+                        problem(col, Severity.ERROR, "rf=" + clip(value)
                                 + " names a format other than afrf; RFC 7489 receivers ignore it");
                         break;
                     }
                 }
             }
             case "ri" -> {
-                problem(t.nameColumn(), Severity.WARNING, "ri= was removed by RFC 9989: receivers send aggregate "
+                problem(t.nameOffset() + 1, Severity.WARNING, "ri= was removed by RFC 9989: receivers send aggregate "
                         + "reports at least every 24 hours (section 5.3.8); remove the tag");
                 if (value.matches("[0-9]{1,10}") && Long.parseLong(value) <= 0xFFFF_FFFFL) {
                     b.ri = OptionalLong.of(Long.parseLong(value));
                 } else {
-                    problem(col, Severity.ERROR, "ri=" + TagList.clip(value)
+                    problem(col, Severity.ERROR, "ri=" + clip(value)
                             + " is not a number of seconds; RFC 7489's default ri=86400 applies");
                 }
             }
@@ -275,7 +278,7 @@ public final class DmarcRecordParser {
             case "reject":
                 return Optional.of(Policy.REJECT);
             default:
-                problem(col, Severity.ERROR, name + "=" + TagList.clip(value)
+                problem(col, Severity.ERROR, name + "=" + clip(value)
                         + " is not none, quarantine or reject; " + defaultNote(name));
                 return Optional.empty();
         }
@@ -288,7 +291,7 @@ public final class DmarcRecordParser {
             case "s":
                 return AlignmentMode.STRICT;
             default:
-                problem(col, Severity.ERROR, name + "=" + TagList.clip(value)
+                problem(col, Severity.ERROR, name + "=" + clip(value)
                         + " is not r or s; the default r (relaxed) applies");
                 return AlignmentMode.RELAXED;
         }
@@ -309,7 +312,7 @@ public final class DmarcRecordParser {
                 default -> null;
             };
             if (o == null) {
-                problem(at, Severity.ERROR, "fo: '" + TagList.clip(part.strip()) + "' is not 0, 1, d or s; ignored");
+                problem(at, Severity.ERROR, "fo: '" + clip(part.strip()) + "' is not 0, 1, d or s; ignored");
             } else if ((o == FailureOption.ALL_FAIL && out.contains(FailureOption.ANY_FAIL))
                     || (o == FailureOption.ANY_FAIL && out.contains(FailureOption.ALL_FAIL))) {
                 problem(at, Severity.ERROR, "fo: 0 and 1 exclude each other; the later one is ignored");
@@ -328,7 +331,7 @@ public final class DmarcRecordParser {
         int pos = 0;
         for (String part : value.split(",", -1)) {
             int lead = 0;
-            while (lead < part.length() && TagList.isWsp(part.charAt(lead))) {
+            while (lead < part.length() && isWsp(part.charAt(lead))) {
                 lead++;
             }
             int at = col + pos + lead;
@@ -344,7 +347,7 @@ public final class DmarcRecordParser {
                 String suffix = u.substring(bang + 1);
                 OptionalLong parsed = size(suffix);
                 if (parsed.isEmpty()) {
-                    problem(at + bang, Severity.ERROR, name + ": '!" + TagList.clip(suffix)
+                    problem(at + bang, Severity.ERROR, name + ": '!" + clip(suffix)
                             + "' is not a size (digits and an optional k, m, g or t); URI ignored");
                     continue;
                 }
@@ -357,13 +360,13 @@ public final class DmarcRecordParser {
             try {
                 URI parsed = new URI(u);
                 if (parsed.getScheme() == null) {
-                    problem(at, Severity.ERROR, name + ": '" + TagList.clip(u)
-                            + "' has no scheme; write it as mailto:" + TagList.clip(u) + "; ignored");
+                    problem(at, Severity.ERROR, name + ": '" + clip(u)
+                            + "' has no scheme; write it as mailto:" + clip(u) + "; ignored");
                     continue;
                 }
                 scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
             } catch (URISyntaxException e) {
-                problem(at + Math.max(0, e.getIndex()), Severity.ERROR, name + ": '" + TagList.clip(u)
+                problem(at + Math.max(0, e.getIndex()), Severity.ERROR, name + ": '" + clip(u)
                         + "' is not a valid URI (" + e.getReason() + "); ignored");
                 continue;
             }
@@ -376,7 +379,7 @@ public final class DmarcRecordParser {
                 int atSign = addr.lastIndexOf('@');
                 if (atSign <= 0 || atSign == addr.length() - 1
                         || dev.aligned.dns.DomainName.problem(addr.substring(atSign + 1)) != null) {
-                    problem(at, Severity.ERROR, name + ": '" + TagList.clip(u)
+                    problem(at, Severity.ERROR, name + ": '" + clip(u)
                             + "' is not a mailto: URI with an address like dmarc@example.com; ignored");
                     continue;
                 }
