@@ -78,7 +78,8 @@ class FromHeaderTest {
                 malformed("john@example.org <x@example.com>"));
         assertEquals("From, column 9: expected '>' after the address, found the end of the field",
                 malformed("<a@b.com"));
-        assertEquals("From, column 3: 'exa..mple.com' is not a domain name", malformed("a@exa..mple.com"));
+        assertEquals("From, column 3: 'exa..mple.com' is not a domain name (empty label at position 5)",
+                malformed("a@exa..mple.com"));
         assertEquals("From, column 20: group not closed with ';'", malformed("Team: a@example.com"));
     }
 
