@@ -104,7 +104,7 @@ public final class DnsOptions {
     }
 
     private FixtureResolver fixture() {
-        FixtureResolver.Builder merged = FixtureResolver.builder();
+        FixtureResolver.Builder merged = FixtureResolver.builder().recording(false);
         for (Path f : files) {
             merged.addAll(load(f));
         }
