@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 SpfCommand.class,
                 DmarcCommand.class,
+                VerifyCommand.class,
         })
 final class AlignedCommand implements Runnable {
     @picocli.CommandLine.Spec
