@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 class EmailAuthenticatorTest {
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T00:00:00Z"), ZoneOffset.UTC);
+    static final Clock CLOCK_FOR_TESTS = Clock.fixed(Instant.parse("2026-11-28T00:00:00Z"), ZoneOffset.UTC);
 
     static byte[] bytes(String path) {
         try (InputStream in = EmailAuthenticatorTest.class.getResourceAsStream("/corpora/dkim/" + path)) {
@@ -49,7 +49,7 @@ class EmailAuthenticatorTest {
     }
 
     static EmailAuthenticator auth(FixtureResolver dns) {
-        return EmailAuthenticator.builder(dns).authservId("mx.example.net").clock(CLOCK).build();
+        return EmailAuthenticator.builder(dns).authservId("mx.example.net").clock(CLOCK_FOR_TESTS).build();
     }
 
     static final byte[] SIGNED = bytes("mailauth/rfc8463-example/signed.eml");
