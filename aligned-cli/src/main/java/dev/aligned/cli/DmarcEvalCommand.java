@@ -8,6 +8,7 @@ import dev.aligned.dmarc.DmarcEvaluation;
 import dev.aligned.dmarc.DmarcEvaluator;
 import dev.aligned.dmarc.DmarcInput;
 import dev.aligned.dmarc.DmarcMode;
+import dev.aligned.dmarc.DmarcRecord;
 import dev.aligned.dmarc.DmarcResult;
 import dev.aligned.dmarc.IdentifierCheck;
 import dev.aligned.dmarc.PublicSuffixList;
@@ -145,8 +146,10 @@ final class DmarcEvalCommand implements Callable<Integer> {
     private static void printHuman(PrintWriter out, DmarcEvaluation e) {
         out.println("DMARC " + e.result().keyword() + " for " + e.authorDomain()
                 + (e.mode() == DmarcMode.RFC7489 ? " (RFC 7489 mode)" : ""));
-        row(out, "policy", e.policy().map(p -> p.keyword() + " (" + e.policySource().orElse("?") + "= at _dmarc."
-                + e.policyDomain().map(DomainName::name).orElse("?") + ")").orElse("-"));
+        String at = "_dmarc." + e.policyDomain().map(DomainName::name).orElse("?");
+        row(out, "policy", e.policy().map(p -> p.keyword() + (e.policySource().orElse("").equals("p-fallback")
+                ? " (no valid p= at " + at + "; acting as p=none)"
+                : " (" + e.policySource().orElse("?") + "= at " + at + ")")).orElse("-"));
         row(out, "disposition", e.disposition().keyword() + (e.testing() ? " (testing: lowered one level)" : ""));
         e.organizationalDomain().ifPresent(o -> row(out, "org domain", o.name()));
         for (IdentifierCheck c : e.checks()) {
@@ -166,10 +169,15 @@ final class DmarcEvalCommand implements Callable<Integer> {
 
     private static String advice(DmarcEvaluation e) {
         String d = e.authorDomain().name();
+        boolean relaxed = e.record().map(r -> r.dkimAlignment() == DmarcRecord.AlignmentMode.RELAXED).orElse(true);
+        String base = relaxed ? e.organizationalDomain().orElse(e.authorDomain()).name() : d;
         return switch (e.result()) {
-            case DmarcResult.Pass p -> "nothing to do; keep SPF and DKIM aligned with " + d + ".";
-            case DmarcResult.Fail f -> "sign with DKIM d=" + d + " (or a subdomain) or send with a MAIL FROM under "
-                    + d + " that SPF authorises.";
+            case DmarcResult.Pass p -> "nothing to do; keep SPF or DKIM aligned with " + d + ".";
+            case DmarcResult.Fail f -> relaxed
+                    ? "sign with DKIM d=" + base + " (or a name under it), or send with a MAIL FROM under " + base
+                      + " that SPF authorises."
+                    : "strict alignment: sign with DKIM d=" + d + " exactly, or send with MAIL FROM @" + d
+                      + " authorised by SPF.";
             case DmarcResult.None n -> e.record().isPresent()
                     ? "add p=none (or quarantine/reject) to the record at _dmarc." + e.policyDomain().map(
                             DomainName::name).orElse(d) + "."

@@ -110,6 +110,10 @@ class DmarcEvalCommandTest {
         Run fail = run("--header-from", "example.com", "--spf", "mail.example.net=pass");
         assertTrue(fail.out().contains("  disposition  reject\n"), fail.out());
         assertTrue(fail.out().contains("  spf          mail.example.net pass, not aligned: "), fail.out());
+        Run sub = run("--header-from", "www.example.com", "--spf", "mail.example.net=pass");
+        assertTrue(sub.out().contains("  policy       quarantine (sp= at _dmarc.example.com)\n"), sub.out());
+        assertTrue(sub.out().contains("next: sign with DKIM d=example.com (or a name under it), or send with a "
+                + "MAIL FROM under example.com that SPF authorises."), sub.out());
     }
 
     @Test
