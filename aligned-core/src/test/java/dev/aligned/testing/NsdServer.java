@@ -174,7 +174,12 @@ public final class NsdServer implements AutoCloseable {
                 throw new IllegalStateException("nsd exited with " + p.exitValue() + " before answering; its output:\n"
                         + log);
             }
-            if (server.answers(probeZone)) {
+            String soFar = server.log();
+            if (soFar.contains("error: zone ") && soFar.contains(" read with ")) {
+                server.close();
+                throw new IllegalStateException("nsd could not load a zone; its output:\n" + soFar);
+            }
+            if (server.answers(probeZone, !zones.isEmpty())) {
                 return server;
             }
             if (System.nanoTime() > deadline) {
@@ -193,13 +198,13 @@ public final class NsdServer implements AutoCloseable {
         }
     }
 
-    private boolean answers(String zone) {
+    private boolean answers(String zone, boolean authoritative) {
         try {
             SimpleResolver r = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             r.setTimeout(Duration.ofMillis(200));
             Name n = zone.equals(".") ? Name.root : Name.fromString(zone.endsWith(".") ? zone : zone + ".");
             Message m = r.send(Message.newQuery(Record.newRecord(n, Type.SOA, DClass.IN)));
-            return m.getRcode() == Rcode.NOERROR || m.getRcode() == Rcode.REFUSED;
+            return m.getRcode() == Rcode.NOERROR || (!authoritative && m.getRcode() == Rcode.REFUSED);
         } catch (IOException e) {
             return false;
         }
@@ -238,6 +243,31 @@ public final class NsdServer implements AutoCloseable {
         return dir;
     }
 
+    /** nsd's main process and its children, as running now. */
+    public ProcessHandle[] processes() {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(process.toHandle());
+        all.addAll(process.descendants().toList());
+        return all.toArray(ProcessHandle[]::new);
+    }
+
+    /**
+     * True while {@code p} is running: alive and, where {@code /proc} tells, not a zombie waiting to be reaped
+     * (children of a stopped nsd are reparented to init, which may reap them a little later).
+     */
+    public static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return p.isAlive();
+        }
+    }
+
     /** What nsd has written to its standard output and error so far. */
     public String log() {
         try {
@@ -261,8 +291,18 @@ public final class NsdServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+        // nsd's server and xfrd children stop when the main process does; wait for them, then insist
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (children.stream().anyMatch(NsdServer::running) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         for (ProcessHandle c : children) {
-            if (c.isAlive()) {
+            if (running(c)) {
                 c.destroyForcibly();
             }
         }
