@@ -291,7 +291,10 @@ final class SpfCheckCommand implements Callable<Integer> {
                     + "; list its senders and end the record with '~all' or '-all'.");
             case SpfResult.None n -> {
                 row(out, "Reason", n.reason());
-                row(out, "Next", "publish a TXT record at " + d.domain() + " such as 'v=spf1 mx -all'.");
+                row(out, "Next", d.dnsLookups() == 0 && n.reason().contains("is not a valid domain name")
+                        ? "nothing to check: SPF applies to fully qualified domain names only."
+                        : "publish a TXT record at " + d.domain() + " such as 'v=spf1 mx -all' (list every "
+                                + "server that sends its mail).");
             }
             case SpfResult.TempError t -> {
                 row(out, "Error", t.error());

@@ -35,6 +35,8 @@ final class Evaluation {
 
     private int dnsTerms;
     private int voids;
+    private final long deadline;
+    private boolean timedOut;
     private List<DomainName> validatedPtrNames;
     private final ArrayList<DomainName> stack = new ArrayList<>(4);
 
@@ -46,6 +48,7 @@ final class Evaluation {
         this.identity = identity;
         this.helo = helo;
         this.trace = ev.trace ? new ArrayList<>() : null;
+        this.deadline = ev.timeLimitMillis > 0 ? ev.clock.millis() + ev.timeLimitMillis : Long.MAX_VALUE;
         if (ip instanceof Inet4Address a) {
             v4 = true;
             ip4 = Ip.toInt(a);
@@ -109,21 +112,35 @@ final class Evaluation {
 
     // ---------------------------------------------------------------- entry
 
+    /** Every DNS query goes through here: past the time limit it fails at once, without asking. */
+    private DnsAnswer lookup(DomainName name, DnsType type) {
+        if (timedOut || (deadline != Long.MAX_VALUE && ev.clock.millis() > deadline)) {
+            timedOut = true;
+            return new DnsAnswer.TempFailure(name, type, "the SPF check's time limit of "
+                    + ev.timeLimitMillis / 1000.0 + " s was exceeded");
+        }
+        return dns.lookup(name, type);
+    }
+
     SpfResult run() {
         String d = senderDomain;
         if (d.endsWith(".")) {
             d = d.substring(0, d.length() - 1);
         }
-        String invalid = initialDomainProblem(d);
+        Optional<DomainName> parsed = ev.name(d);
+        String invalid = initialDomainProblem(d, parsed);
         Verdict v;
-        DomainName name = null;
         if (invalid != null) {
             v = new Verdict(Code.NONE, null, "'" + senderDomain + "' is not a valid domain name (" + invalid
                     + "), so there is no SPF record to check", null);
             step(0, senderDomain, "not checked: " + invalid);
         } else {
-            name = DomainName.of(d);
-            v = checkHost(name, d, 0);
+            v = checkHost(parsed.get(), d, 0);
+        }
+        if (timedOut && v.code != Code.TEMPERROR) {
+            // RFC 7208 section 4.6.4: past the time limit the result SHOULD be temperror, whatever was reached.
+            v = temp("the SPF check took longer than its time limit of " + ev.timeLimitMillis / 1000.0
+                    + " s (slow or unresponsive DNS)");
         }
         SpfResult.Details details = new SpfResult.Details(identity, clientIp, sender, helo, d, dnsTerms, voids,
                 trace == null ? List.of() : trace);
@@ -140,14 +157,13 @@ final class Evaluation {
     }
 
     /** RFC 7208 section 4.3: a malformed or single-label domain gives "none" without a lookup. */
-    static String initialDomainProblem(String d) {
+    static String initialDomainProblem(String d, Optional<DomainName> n) {
         if (d.isEmpty()) {
             return "empty";
         }
         if (d.charAt(0) == '[') {
             return "an address literal";
         }
-        Optional<DomainName> n = DomainName.parse(d);
         if (n.isEmpty()) {
             return DomainName.problem(d);
         }
@@ -172,7 +188,7 @@ final class Evaluation {
 
     private Verdict checkHost(DomainName domain, String dText, int depth) {
         String dn = domain.name();
-        DnsAnswer answer = dns.lookup(domain, DnsType.TXT);
+        DnsAnswer answer = lookup(domain, DnsType.TXT);
         String recordText = null;
         switch (answer) {
             case DnsAnswer.TempFailure t -> {
@@ -190,13 +206,10 @@ final class Evaluation {
             case DnsAnswer.Records r -> {
                 int found = 0;
                 for (DnsRecord rec : r.records()) {
-                    if (rec instanceof DnsRecord.Txt txt) {
-                        String text = txt.text();
-                        if (SpfRecord.isSpf(text)) {
-                            found++;
-                            if (recordText == null) {
-                                recordText = text;
-                            }
+                    if (rec instanceof DnsRecord.Txt txt && isSpf(txt.strings())) {
+                        found++;
+                        if (recordText == null) {
+                            recordText = txt.text();
                         }
                     }
                 }
@@ -217,8 +230,9 @@ final class Evaluation {
         switch (ev.parse(recordText)) {
             case SpfParseResult.Invalid bad -> {
                 SpfSyntaxError e = bad.first();
-                step(depth, dn, "syntax error: " + e);
-                return perm(dn + ": " + e, new SpfResult.Match(e.term(), dn, e.column()), e.hint().orElse(null));
+                String message = e.toString();
+                step(depth, dn, message);
+                return perm(dn + ": " + message, new SpfResult.Match(e.term(), dn, e.column()), e.hint().orElse(null));
             }
             case SpfParseResult.Valid ok -> record = ok.record();
         }
@@ -230,13 +244,32 @@ final class Evaluation {
         }
     }
 
+    private static final byte[] VERSION = {'v', '=', 's', 'p', 'f', '1'};
+
+    /** {@link SpfRecord#isSpf(String)} on the raw strings, so that other TXT records are never decoded. */
+    static boolean isSpf(List<byte[]> strings) {
+        int k = 0;
+        for (byte[] part : strings) {
+            for (byte b : part) {
+                if (k < 6) {
+                    int c = b >= 'A' && b <= 'Z' ? b + 32 : b;
+                    if (c != VERSION[k]) {
+                        return false;
+                    }
+                    k++;
+                } else {
+                    return b == ' ';
+                }
+            }
+        }
+        return k == 6;
+    }
+
     private Verdict evaluate(SpfRecord record, DomainName domain, String dText, int depth) {
         String dn = domain.name();
         for (Term.Mechanism m : record.mechanismArray()) {
-            SpfResult.Match where = null;
             if (m.queriesDns()) {
-                where = new SpfResult.Match(m.text(), dn, m.column());
-                Verdict over = countDnsTerm(where, depth);
+                Verdict over = countDnsTerm(m, dn, depth);
                 if (over != null) {
                     return over;
                 }
@@ -246,9 +279,7 @@ final class Evaluation {
                 return err;
             }
             if (outcome == Boolean.TRUE) {
-                if (where == null) {
-                    where = new SpfResult.Match(m.text(), dn, m.column());
-                }
+                SpfResult.Match where = new SpfResult.Match(m.text(), dn, m.column());
                 step(depth, dn, m.text() + " matches: " + m.qualifier().result());
                 Verdict v = new Verdict(switch (m.qualifier()) {
                     case PASS -> Code.PASS;
@@ -268,11 +299,11 @@ final class Evaluation {
             step(depth, dn, "no mechanism matched: neutral");
             return new Verdict(Code.NEUTRAL, null, null, null);
         }
-        SpfResult.Match where = new SpfResult.Match(redirect.text(), dn, redirect.column());
-        Verdict over = countDnsTerm(where, depth);
+        Verdict over = countDnsTerm(redirect, dn, depth);
         if (over != null) {
             return over;
         }
+        SpfResult.Match where = new SpfResult.Match(redirect.text(), dn, redirect.column());
         Target t = expandTarget(redirect.domainSpec(), dText);
         if (t == null) {
             step(depth, dn, redirect.text() + ": target is not a valid domain name");
@@ -301,12 +332,14 @@ final class Evaluation {
         return sb.append(target.name()).toString();
     }
 
-    private Verdict countDnsTerm(SpfResult.Match where, int depth) {
+    /** Counts a DNS-querying term; returns a permerror when the limit is passed (the match is made only then). */
+    private Verdict countDnsTerm(Term term, String dn, int depth) {
         if (++dnsTerms > limits.dnsTerms()) {
-            step(depth, where.domain(), where.term() + ": DNS lookup limit exceeded");
-            return perm("too many DNS lookups: " + where.term() + " at " + where.domain() + " would be term "
+            step(depth, dn, term.text() + ": DNS lookup limit exceeded");
+            return perm("too many DNS lookups: " + term.text() + " at " + dn + " would be term "
                             + dnsTerms + " that queries DNS; RFC 7208 section 4.6.4 allows " + limits.dnsTerms()
-                            + " (include, a, mx, ptr, exists, redirect)", where,
+                            + " (include, a, mx, ptr, exists, redirect)", new SpfResult.Match(term.text(), dn,
+                            term.column()),
                     "flatten includes or replace a, mx and ptr by ip4:/ip6: ranges to stay within "
                             + limits.dnsTerms() + " lookups");
         }
@@ -351,7 +384,7 @@ final class Evaluation {
                     step(depth, dn, e.text() + ": target is not a valid domain name, no match");
                     yield Boolean.FALSE;
                 }
-                DnsAnswer ans = dns.lookup(t.name, DnsType.A);
+                DnsAnswer ans = lookup(t.name, DnsType.A);
                 yield switch (ans) {
                     case DnsAnswer.Records r -> {
                         step(depth, dn, e.text() + ": A " + t.name + " exists");
@@ -379,7 +412,7 @@ final class Evaluation {
     /** Looks up the client's address family at {@code name} and matches with {@code prefix}. */
     private Object addressMatch(Term term, DomainName name, int prefix, String dn, int depth, boolean countVoid) {
         DnsType type = v4 ? DnsType.A : DnsType.AAAA;
-        DnsAnswer ans = dns.lookup(name, type);
+        DnsAnswer ans = lookup(name, type);
         switch (ans) {
             case DnsAnswer.TempFailure f -> {
                 step(depth, dn, term.text() + ": " + type + " " + name + " failed: " + f.reason());
@@ -426,7 +459,7 @@ final class Evaluation {
             step(depth, dn, mx.text() + ": target is not a valid domain name, no match");
             return Boolean.FALSE;
         }
-        DnsAnswer ans = dns.lookup(t.name, DnsType.MX);
+        DnsAnswer ans = lookup(t.name, DnsType.MX);
         List<DnsRecord> records;
         switch (ans) {
             case DnsAnswer.TempFailure f -> {
@@ -479,7 +512,7 @@ final class Evaluation {
             return Boolean.FALSE;
         }
         DomainName rev = DomainName.of(v4 ? Ip.reverse4(ip4) : Ip.reverse6(hi, lo));
-        DnsAnswer ans = dns.lookup(rev, DnsType.PTR);
+        DnsAnswer ans = lookup(rev, DnsType.PTR);
         List<DnsRecord> records;
         switch (ans) {
             case DnsAnswer.TempFailure f -> {
@@ -519,7 +552,7 @@ final class Evaluation {
 
     /** True when {@code name} has an address record equal to the client's; DNS errors skip the name. */
     private boolean validates(DomainName name) {
-        DnsAnswer a = dns.lookup(name, v4 ? DnsType.A : DnsType.AAAA);
+        DnsAnswer a = lookup(name, v4 ? DnsType.A : DnsType.AAAA);
         return a instanceof DnsAnswer.Records r && addressIn(r.records(), v4 ? 32 : 128);
     }
 
@@ -570,7 +603,7 @@ final class Evaluation {
             step(0, dText, exp.text() + ": target is not a valid domain name, explanation ignored");
             return null;
         }
-        DnsAnswer ans = dns.lookup(t.name, DnsType.TXT);
+        DnsAnswer ans = lookup(t.name, DnsType.TXT);
         if (!(ans instanceof DnsAnswer.Records r)) {
             step(0, dText, exp.text() + ": no explanation TXT at " + t.name);
             return null;
@@ -614,8 +647,13 @@ final class Evaluation {
     Target expandTarget(MacroString ms, String dText) {
         String s;
         MacroString.Part[] parts = ms.parts();
-        if (parts.length == 1 && parts[0] instanceof MacroString.Literal l) {
-            s = l.text();
+        boolean literal = parts.length == 1 && parts[0] instanceof MacroString.Literal;
+        if (literal) {
+            Object cached = ms.literalTarget();
+            if (cached != null) {
+                return cached == INVALID ? null : (Target) cached;
+            }
+            s = ((MacroString.Literal) parts[0]).text();
         } else {
             StringBuilder sb = new StringBuilder(64);
             expand(ms, dText, sb, -1);
@@ -631,12 +669,15 @@ final class Evaluation {
             }
             s = s.substring(dot + 1);
         }
-        Optional<DomainName> n = DomainName.parse(s);
-        if (n.isEmpty() || n.get().isRoot()) {
-            return null;
+        Optional<DomainName> n = ev.name(s);
+        Target t = n.isEmpty() || n.get().isRoot() ? null : new Target(n.get(), s);
+        if (literal) {
+            ms.literalTarget(t == null ? INVALID : t);
         }
-        return new Target(n.get(), s);
+        return t;
     }
+
+    private static final Object INVALID = new Object();
 
     /** Appends the expansion; cap < 0 means a domain name (keep the tail), else stop after cap characters. */
     void expand(MacroString ms, String dText, StringBuilder out, int cap) {
@@ -728,7 +769,7 @@ final class Evaluation {
         if (validatedPtrNames == null) {
             List<DomainName> names = new ArrayList<>(2);
             DomainName rev = DomainName.of(v4 ? Ip.reverse4(ip4) : Ip.reverse6(hi, lo));
-            if (dns.lookup(rev, DnsType.PTR) instanceof DnsAnswer.Records r) {
+            if (lookup(rev, DnsType.PTR) instanceof DnsAnswer.Records r) {
                 int seen = 0;
                 for (DnsRecord rec : r.records()) {
                     if (rec instanceof DnsRecord.Ptr p && !p.target().isRoot() && ++seen <= limits.ptrNames()

@@ -25,6 +25,8 @@ public final class MacroString {
     private final String text;
     private final Part[] parts;
     private final boolean endsWithMacro;
+    /** For a macro-free string: the target it names, computed on first use (immutable, so a race is harmless). */
+    private Object literalTarget;
 
     private MacroString(String text, Part[] parts, boolean endsWithMacro) {
         this.text = text;
@@ -39,6 +41,14 @@ public final class MacroString {
 
     Part[] parts() {
         return parts;
+    }
+
+    Object literalTarget() {
+        return literalTarget;
+    }
+
+    void literalTarget(Object target) {
+        literalTarget = target;
     }
 
     /** True when the source ends in a {@code macro-expand} (including {@code %%}, {@code %_}, {@code %-}). */

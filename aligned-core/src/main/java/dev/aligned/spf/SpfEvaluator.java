@@ -29,7 +29,11 @@ public final class SpfEvaluator {
     final String receiver;
     final String defaultExplanation;
     final boolean trace;
+    final long timeLimitMillis;
+    private static final int NAME_CACHE_SIZE = 8192;
+    private static final Object INVALID_NAME = new Object();
     private final ConcurrentHashMap<String, SpfParseResult> parsed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> names = new ConcurrentHashMap<>();
 
     private SpfEvaluator(Builder b) {
         this.resolver = Objects.requireNonNull(b.resolver, "resolver (call builder().resolver(...))");
@@ -38,6 +42,7 @@ public final class SpfEvaluator {
         this.receiver = b.receiver;
         this.defaultExplanation = b.defaultExplanation;
         this.trace = b.trace;
+        this.timeLimitMillis = b.timeLimit.toMillis();
     }
 
     /** A builder; {@link Builder#resolver(DnsResolver)} is required. */
@@ -81,6 +86,21 @@ public final class SpfEvaluator {
         return r;
     }
 
+    /** {@code DomainName.parse(text)}, remembered (names repeat across checks); empty for invalid names. */
+    java.util.Optional<dev.aligned.dns.DomainName> name(String text) {
+        Object n = names.get(text);
+        if (n == null) {
+            java.util.Optional<dev.aligned.dns.DomainName> p = dev.aligned.dns.DomainName.parse(text);
+            n = p.isPresent() ? p.get() : INVALID_NAME;
+            if (names.size() >= NAME_CACHE_SIZE) {
+                names.clear();
+            }
+            names.put(text, n);
+        }
+        return n == INVALID_NAME ? java.util.Optional.empty()
+                : java.util.Optional.of((dev.aligned.dns.DomainName) n);
+    }
+
     /** Builds an {@link SpfEvaluator}. */
     public static final class Builder {
         private DnsResolver resolver;
@@ -89,6 +109,7 @@ public final class SpfEvaluator {
         private String receiver = "unknown";
         private String defaultExplanation;
         private boolean trace = true;
+        private java.time.Duration timeLimit = java.time.Duration.ofSeconds(20);
 
         private Builder() {
         }
@@ -129,6 +150,20 @@ public final class SpfEvaluator {
         /** Whether results carry a trace of the steps (default true; false saves a little work). */
         public Builder trace(boolean trace) {
             this.trace = trace;
+            return this;
+        }
+
+        /**
+         * The most time one check may take, measured with the {@link #clock(Clock)} before each DNS query
+         * (default 20 s, the minimum RFC 7208 section 4.6.4 suggests); past it the result is {@code temperror}.
+         * {@link java.time.Duration#ZERO} disables the limit.
+         */
+        public Builder timeLimit(java.time.Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.isNegative()) {
+                throw new IllegalArgumentException("time limit must not be negative: " + limit);
+            }
+            this.timeLimit = limit;
             return this;
         }
 

@@ -88,6 +88,26 @@ class SpfLookupCountTest {
     }
 
     @Test
+    void limitsAreAValueTheReceiverMayChange() {
+        SpfEvaluator strict = SpfEvaluator.builder().resolver(DNS).limits(SpfLimits.RFC7208.withVoidLookups(1)).build();
+        SpfResult.PermError e = assertInstanceOf(SpfResult.PermError.class,
+                strict.checkMailFrom(MacroExpansionTest.ip("192.0.2.99"), "a@voids.example.com", "h"));
+        assertEquals("a:nx2.example.com", e.term().orElseThrow().term());
+        SpfEvaluator two = SpfEvaluator.builder().resolver(DNS).limits(SpfLimits.RFC7208.withDnsTerms(2)).build();
+        SpfResult.PermError over = assertInstanceOf(SpfResult.PermError.class,
+                two.checkMailFrom(MacroExpansionTest.ip("203.0.113.5"), "a@example.com", "h"));
+        assertEquals("include:_spf.example.net", over.term().orElseThrow().term());
+        assertEquals(new SpfLimits(10, 2, 10, 10), SpfLimits.RFC7208);
+    }
+
+    @Test
+    void ipv4MappedClientsAreCheckedAsIpv4() {
+        SpfResult r = check("::ffff:192.0.2.1", "a@example.com");
+        assertInstanceOf(SpfResult.Pass.class, r);
+        assertEquals("192.0.2.1", r.details().clientIpText());
+    }
+
+    @Test
     void anInvalidSenderDomainAsksNothing() {
         SpfResult r = check("192.0.2.1", "a@" + "x".repeat(64) + ".example.com");
         assertInstanceOf(SpfResult.None.class, r);

@@ -169,4 +169,18 @@ class SpfRecordParserTest {
         assertTrue(!SpfRecord.isSpf("v=spf1mx"));
         assertTrue(!SpfRecord.isSpf("spf2.0/pra -all"));
     }
+
+    @Test
+    void rawTxtStringsAreSelectedLikeDecodedText() {
+        java.util.function.Function<String[], java.util.List<byte[]>> bytes = parts -> java.util.Arrays.stream(parts)
+                .map(p -> p.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).toList();
+        assertTrue(Evaluation.isSpf(bytes.apply(new String[] {"v=spf1"})));
+        assertTrue(Evaluation.isSpf(bytes.apply(new String[] {"V=Sp", "F1 -all"})));
+        assertTrue(Evaluation.isSpf(bytes.apply(new String[] {"", "v=spf1", " mx"})));
+        assertTrue(!Evaluation.isSpf(bytes.apply(new String[] {"v=spf1", "mx"})));
+        assertTrue(!Evaluation.isSpf(bytes.apply(new String[] {"v=spf10"})));
+        assertTrue(!Evaluation.isSpf(bytes.apply(new String[] {"v=spf"})));
+        assertTrue(!Evaluation.isSpf(bytes.apply(new String[] {})));
+        assertTrue(!Evaluation.isSpf(bytes.apply(new String[] {"\u00e9v=spf1"})));
+    }
 }

@@ -31,6 +31,23 @@ class SpfRecordProperties {
     }
 
     @Property(tries = 1000)
+    void evaluationNeverThrowsAndStaysWithinTheLimits(@ForAll("validTermLists") List<String> terms,
+                                                      @ForAll boolean ipv6) {
+        String record = "v=spf1" + (terms.isEmpty() ? "" : " " + String.join(" ", terms));
+        dev.aligned.dns.FixtureResolver dns = dev.aligned.dns.FixtureResolver.builder().recording(false)
+                .add("example.com", dev.aligned.dns.DnsRecord.Txt.of(record),
+                        dev.aligned.dns.DnsRecord.Txt.of("unrelated"))
+                .add("mail.example.com", dev.aligned.dns.DnsRecord.Txt.of(record))
+                .build();
+        SpfResult r = SpfEvaluator.builder().resolver(dns).defaultExplanation("%{i} refused by %{d} at %{t}").build()
+                .checkMailFrom(MacroExpansionTest.ip(ipv6 ? "2001:db8::5" : "192.0.2.5"), "user-name@example.com",
+                        "mail.example.com");
+        if (r.details().dnsLookups() > 11 || r.details().voidLookups() > 3) {
+            throw new AssertionError(record + " -> " + r);
+        }
+    }
+
+    @Property(tries = 1000)
     void validRecordsRoundTripAndTermsSitAtTheirColumns(@ForAll("validTermLists") List<String> terms) {
         String record = "v=spf1" + (terms.isEmpty() ? "" : " " + String.join(" ", terms));
         SpfParseResult r = SpfRecord.parse(record);
