@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "SPF, DKIM and DMARC: check records, authenticate mail, read reports.",
         subcommands = {
                 SpfCommand.class,
+                DkimCommand.class,
                 DmarcCommand.class,
                 VerifyCommand.class,
         })

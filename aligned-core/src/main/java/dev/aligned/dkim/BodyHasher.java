@@ -35,6 +35,32 @@ final class BodyHasher {
         int end = off + len;
         for (int i = off; i < end; i++) {
             byte c = b[i];
+            if (!pendingCr && c != '\r' && c != '\n' && c != ' ' && c != '\t') {
+                // fast path: a run of octets that canonicalisation passes through unchanged
+                int j = i + 1;
+                while (j < end) {
+                    byte d = b[j];
+                    if (d == '\r' || d == '\n') {
+                        break;
+                    }
+                    if (relaxed && (d == ' ' || d == '\t')) {
+                        if (d == '\t' || j + 1 >= end) {
+                            break;
+                        }
+                        byte e = b[j + 1];
+                        if (e == ' ' || e == '\t' || e == '\r' || e == '\n') {
+                            break;
+                        }
+                    }
+                    j++;
+                }
+                content(c);
+                if (j > i + 1) {
+                    emitRun(b, i + 1, j - i - 1);
+                }
+                i = j - 1;
+                continue;
+            }
             if (c == '\n') {
                 pendingCr = false;
                 pendingCrlf++;
@@ -80,6 +106,23 @@ final class BodyHasher {
         if (outLen == out.length) {
             digest.update(out, 0, outLen);
             outLen = 0;
+        }
+    }
+
+    private void emitRun(byte[] b, int off, int len) {
+        long before = canonicalLength;
+        canonicalLength += len;
+        if (before >= limit) {
+            return;
+        }
+        int n = (int) Math.min(len, limit - before);
+        if (n <= out.length - outLen) {
+            System.arraycopy(b, off, out, outLen, n);
+            outLen += n;
+        } else {
+            digest.update(out, 0, outLen);
+            outLen = 0;
+            digest.update(b, off, n);
         }
     }
 

@@ -76,8 +76,8 @@ public final class DkimKeys {
 
     /**
      * Reads a private key: PEM PKCS#8 ("PRIVATE KEY", RSA or Ed25519), PEM PKCS#1 ("RSA PRIVATE KEY"), or the
-     * base64 of a raw 32-octet Ed25519 seed. Empty with the reason's text unavailable; use
-     * {@link #readPrivateKeyOrProblem(String)} for the reason.
+     * base64 of a raw 32-octet Ed25519 seed. Empty when the text is none of these; use
+     * {@link #readPrivateKeyOrProblem(String)} to learn why.
      */
     public static Optional<PrivateKey> readPrivateKey(String text) {
         try {
@@ -95,6 +95,20 @@ public final class DkimKeys {
         } catch (RuntimeException e) {
             throw new GeneralSecurityException("cannot read the private key: " + e.getMessage(), e);
         }
+    }
+
+    /** Why {@code domain} cannot be a signing domain (e.g. "character space"), or empty when it can. */
+    public static Optional<String> domainProblem(String domain) {
+        String p = DkimNames.problem(domain);
+        if (p == null && !domain.contains(".")) {
+            p = "needs at least two labels";
+        }
+        return Optional.ofNullable(p);
+    }
+
+    /** Why {@code selector} cannot be a selector, or empty when it can. */
+    public static Optional<String> selectorProblem(String selector) {
+        return Optional.ofNullable(DkimNames.problem(selector));
     }
 
     /** The key type. */

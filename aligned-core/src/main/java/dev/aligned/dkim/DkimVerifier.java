@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,11 +41,14 @@ import java.util.Optional;
  */
 public final class DkimVerifier {
     private static final int BUFFER = 64 * 1024;
+    private static final int KEY_CACHE_SIZE = 256;
 
     private final DnsResolver dns;
     private final Clock clock;
     private final DkimPolicy policy;
     private final MessageLimits limits;
+    private final java.util.concurrent.ConcurrentHashMap<String, DkimCrypto.VerifyKey> keyCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private DkimVerifier(Builder b) {
         this.dns = b.dns;
@@ -241,18 +243,31 @@ public final class DkimVerifier {
             }
         }
         try {
-            c.key = key.keyType().equals("rsa") ? KeyCodec.rsaPublicKey(key.publicKey())
-                    : KeyCodec.ed25519PublicKey(key.publicKey());
+            c.key = decodeKey(key);
         } catch (GeneralSecurityException | RuntimeException e) {
             c.result = new DkimResult.PermError(id, "key record at " + keyName + ": p= is not a valid "
                     + key.keyType() + " public key");
             return;
         }
-        c.bits = KeyCodec.bits(c.key);
+        c.bits = c.key.bits();
         if (key.keyType().equals("rsa") && c.bits < policy.minRsaBits()) {
             c.result = new DkimResult.Policy(id, "key too short (" + c.bits + " bits; at least "
                     + policy.minRsaBits() + " required, RFC 8301)");
         }
+    }
+
+    /** Decodes a key record's key, remembering the last {@value #KEY_CACHE_SIZE} keys decoded. */
+    private DkimCrypto.VerifyKey decodeKey(DkimKeyRecord record) throws GeneralSecurityException {
+        String cacheKey = record.keyType() + ":" + java.util.Base64.getEncoder().encodeToString(record.publicKey());
+        DkimCrypto.VerifyKey k = keyCache.get(cacheKey);
+        if (k == null) {
+            k = DkimCrypto.decode(record.keyType(), record.publicKey());
+            if (keyCache.size() >= KEY_CACHE_SIZE) {
+                keyCache.clear();
+            }
+            keyCache.put(cacheKey, k);
+        }
+        return k;
     }
 
     private DkimResult finish(Check c, HeaderSection header, byte[] bodyHash, long canonicalLength) {
@@ -266,7 +281,7 @@ public final class DkimVerifier {
         }
         ByteArrayOutputStream data = headerData(header, c.field, sig);
         byte[] bytes = data.toByteArray();
-        if (!DkimCrypto.verify(sig.algorithm(), c.key, bytes, bytes.length, sig.signature())) {
+        if (!DkimCrypto.verify(sig.algorithm(), c.key, bytes, sig.signature())) {
             return failed(c, "signature did not verify (a signed header field was changed, or the key is not"
                     + " the one that signed)");
         }
@@ -327,7 +342,7 @@ public final class DkimVerifier {
         final HeaderField field;
         SignatureId id;
         DkimSignature sig;
-        PublicKey key;
+        DkimCrypto.VerifyKey key;
         int bits;
         boolean testing;
         BodyKey bodyKey;
