@@ -128,6 +128,7 @@ final class DmarcEvalCommand implements Callable<Integer> {
         j.put("mode", e.mode().keyword());
         j.put("policy_source", e.policySource().orElse(null));
         j.put("record", e.record().map(r -> r.text()).orElse(null));
+        j.put("record_problems", e.recordProblems().stream().map(Object::toString).toList());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (IdentifierCheck c : e.checks()) {
             Map<String, Object> cj = new LinkedHashMap<>();
@@ -155,6 +156,9 @@ final class DmarcEvalCommand implements Callable<Integer> {
         for (IdentifierCheck c : e.checks()) {
             row(out, c.mechanism().keyword(), c.domain() + " " + c.result().keyword() + ", "
                     + c.status().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + c.detail());
+        }
+        for (var p : e.recordProblems()) {
+            row(out, "record", p.toString());
         }
         out.println("why:");
         for (String r : e.reasons()) {

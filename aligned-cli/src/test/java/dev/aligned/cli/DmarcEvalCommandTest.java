@@ -83,6 +83,9 @@ class DmarcEvalCommandTest {
     void modeRfc7489HonoursPct() throws Exception {
         JsonNode bis = run("--header-from", "pct.example", "--json").json();
         assertEquals("quarantine", bis.get("disposition").asText());
+        assertEquals("DMARC record, column 25: warning: pct= was removed by RFC 9989 and RFC 9989 receivers ignore "
+                + "it; to test a policy use t=y (policy applied one level lower) instead",
+                bis.get("record_problems").get(0).asText());
         JsonNode old = run("--header-from", "pct.example", "--mode", "rfc7489", "--json").json();
         assertEquals("none", old.get("disposition").asText(), "pct=0 never samples a message");
         assertEquals("rfc7489", old.get("mode").asText());

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param result               pass / fail / none / temperror / permerror
  * @param policyDomain         where the applicable policy record was found
  * @param record               the applicable policy record
+ * @param recordProblems       what the parser found wrong or obsolete in that record (errors and warnings)
  * @param policy               the Domain Owner Assessment Policy that applies to this author domain
  *                             ({@code p}, {@code sp} or {@code np}; {@code none} under the section 4.10.1 fallback)
  * @param policySource         which tag {@code policy} came from ({@code p}, {@code sp}, {@code np}, or
@@ -26,7 +27,8 @@ import java.util.Optional;
  * @param reasons              why, one sentence each, in the order decided
  */
 public record DmarcEvaluation(DomainName authorDomain, DmarcMode mode, DmarcResult result,
-        Optional<DomainName> policyDomain, Optional<DmarcRecord> record, Optional<DmarcRecord.Policy> policy,
+        Optional<DomainName> policyDomain, Optional<DmarcRecord> record, List<DmarcProblem> recordProblems,
+        Optional<DmarcRecord.Policy> policy,
         Optional<String> policySource, Disposition disposition, Optional<DomainName> organizationalDomain,
         boolean testing, List<IdentifierCheck> checks, List<String> reasons) {
 
@@ -36,6 +38,7 @@ public record DmarcEvaluation(DomainName authorDomain, DmarcMode mode, DmarcResu
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(policyDomain, "policyDomain");
         Objects.requireNonNull(record, "record");
+        recordProblems = List.copyOf(recordProblems);
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(policySource, "policySource");
         Objects.requireNonNull(disposition, "disposition");

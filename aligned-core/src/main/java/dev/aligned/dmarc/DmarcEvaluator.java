@@ -304,6 +304,7 @@ public final class DmarcEvaluator {
             return new DmarcEvaluation(author, mode, r,
                     Optional.ofNullable(found).map(DmarcLookup.Found::domain),
                     Optional.ofNullable(found).map(DmarcLookup.Found::record),
+                    found == null ? List.of() : found.problems(),
                     Optional.ofNullable(policy), Optional.ofNullable(source), disposition,
                     org == null ? Optional.empty() : org.domain(), testing, checks, reasons);
         }
