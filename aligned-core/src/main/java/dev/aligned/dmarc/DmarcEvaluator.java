@@ -273,7 +273,7 @@ public final class DmarcEvaluator {
             boolean testing = false;
             if (result instanceof DmarcResult.Fail) {
                 Policy applied = policy;
-                if (mode == DmarcMode.RFC9989 && rec.testing()) {
+                if (mode == DmarcMode.RFC9989 && rec.testing() && policy != Policy.NONE) {
                     testing = true;
                     applied = policy.oneLevelLower();
                     reasons.add("t=y: the domain owner is testing, so " + policy.keyword() + " is applied one level "

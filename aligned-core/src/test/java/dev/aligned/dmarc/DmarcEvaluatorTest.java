@@ -268,6 +268,14 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void testingFlagHasNoEffectOnPolicyNone() {
+        FixtureResolver dns = zone("example.com", "v=DMARC1; p=none; t=y").build();
+        DmarcEvaluation e = eval(dns, input("example.com", null, null));
+        assertEquals(Disposition.NONE, e.disposition());
+        assertFalse(e.testing(), "RFC 9989 4.7: t has no effect on a policy that is none");
+    }
+
+    @Test
     void testingFlagDoesNotChangeAPass() {
         FixtureResolver dns = zone("example.com", "v=DMARC1; p=reject; t=y").build();
         DmarcEvaluation e = eval(dns, input("example.com", "example.com", PASS));
