@@ -116,6 +116,35 @@ class SpfCheckCommandTest {
     }
 
     @Test
+    void traceShowsEachStepIndentedByIncludeDepth() {
+        Run r = run("spf", "check", "--ip", "2001:db8::7", "--mail-from", "x@example.com", "--dns", zone.toString(),
+                "--trace");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\nTrace:\n  example.com: record: v=spf1 ip4:192.0.2.0/24 a:web.example.com mx "
+                + "include:_spf.example.net exp=why.example.com -all\n"), r.out());
+        assertTrue(r.out().contains("\n    _spf.example.net: ip6:2001:db8::/32 matches: pass\n"), r.out());
+        assertTrue(r.out().contains("Decided by   include:_spf.example.net  (example.com, column 46)\n"), r.out());
+    }
+
+    @Test
+    void batchReadsStandardInputForADash() throws IOException {
+        InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("{\"ip\":\"192.0.2.1\",\"mail_from\":\"a@example.com\"}\n[]\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Run r = run("spf", "check", "--batch", "-", "--dns", zone.toString());
+            assertEquals(0, r.exit(), r.err());
+            String[] lines = r.out().split("\n");
+            assertEquals(2, lines.length);
+            assertEquals("pass", JSON.readTree(lines[0]).get("result").asText());
+            assertEquals(2, JSON.readTree(lines[1]).get("line").asInt());
+            assertTrue(JSON.readTree(lines[1]).get("error").asText().startsWith("expected a JSON object"));
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         Run badIp = run("spf", "check", "--ip", "1.2.3", "--mail-from", "a@example.com", "--dns", zone.toString());
         assertEquals(2, badIp.exit());
