@@ -37,23 +37,7 @@ final class BodyHasher {
             byte c = b[i];
             if (!pendingCr && c != '\r' && c != '\n' && c != ' ' && c != '\t') {
                 // fast path: a run of octets that canonicalisation passes through unchanged
-                int j = i + 1;
-                while (j < end) {
-                    byte d = b[j];
-                    if (d == '\r' || d == '\n') {
-                        break;
-                    }
-                    if (relaxed && (d == ' ' || d == '\t')) {
-                        if (d == '\t' || j + 1 >= end) {
-                            break;
-                        }
-                        byte e = b[j + 1];
-                        if (e == ' ' || e == '\t' || e == '\r' || e == '\n') {
-                            break;
-                        }
-                    }
-                    j++;
-                }
+                int j = runEnd(b, i + 1, end);
                 content(c);
                 if (j > i + 1) {
                     emitRun(b, i + 1, j - i - 1);
@@ -79,6 +63,57 @@ final class BodyHasher {
             } else {
                 content(c);
             }
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long CRS = ONES * '\r';
+    private static final long LFS = ONES * '\n';
+    private static final long SPS = ONES * ' ';
+    private static final long TABS = ONES * '\t';
+
+    /** Flags (high bit of each octet) the octets of {@code x} equal to the octet repeated in {@code pattern}. */
+    private static long matches(long x, long pattern) {
+        long v = x ^ pattern;
+        return (v - ONES) & ~v & HIGHS;
+    }
+
+    /**
+     * The end of the run starting at {@code j} of octets that pass unchanged: up to the next CR or LF, and in
+     * relaxed mode also the next TAB or a space not followed by an ordinary octet. Scans eight octets at a time.
+     */
+    private int runEnd(byte[] b, int j, int end) {
+        while (true) {
+            while (j + 8 <= end) {
+                long x = (long) LONGS.get(b, j);
+                long m = matches(x, CRS) | matches(x, LFS);
+                if (relaxed) {
+                    m |= matches(x, SPS) | matches(x, TABS);
+                }
+                if (m != 0) {
+                    j += Long.numberOfTrailingZeros(m) >>> 3;
+                    break;
+                }
+                j += 8;
+            }
+            while (j < end) {
+                byte d = b[j];
+                if (d == '\r' || d == '\n' || (relaxed && (d == ' ' || d == '\t'))) {
+                    break;
+                }
+                j++;
+            }
+            if (!relaxed || j + 1 >= end || b[j] != ' ') {
+                return j;
+            }
+            byte e = b[j + 1];
+            if (e == ' ' || e == '\t' || e == '\r' || e == '\n') {
+                return j;
+            }
+            j += 2; // a single space between ordinary octets stays as it is
         }
     }
 
@@ -119,6 +154,10 @@ final class BodyHasher {
         if (n <= out.length - outLen) {
             System.arraycopy(b, off, out, outLen, n);
             outLen += n;
+            if (outLen == out.length) {
+                digest.update(out, 0, outLen);
+                outLen = 0;
+            }
         } else {
             digest.update(out, 0, outLen);
             outLen = 0;

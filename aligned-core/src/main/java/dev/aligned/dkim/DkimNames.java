@@ -9,7 +9,7 @@ final class DkimNames {
 
     /**
      * Why {@code text} is not a DKIM domain or selector (dot-separated labels of letters, digits, '-' and '_'),
-     * as "character '(' at offset N"; null when fine. {@code base} is added to reported offsets.
+     * such as "character '('" or "empty label"; null when fine. {@link #badOffset(String)} says where.
      */
     static String problem(String text) {
         int at = badOffset(text);
@@ -42,27 +42,26 @@ final class DkimNames {
         if (text.isEmpty()) {
             return "empty";
         }
-        int labelStart = 0;
-        for (int i = 0; i <= text.length(); i++) {
-            if (i == text.length() || text.charAt(i) == '.') {
-                if (i == labelStart) {
-                    return "empty label";
-                }
-                if (i - labelStart > DomainName.MAX_LABEL_LENGTH) {
-                    return "label longer than " + DomainName.MAX_LABEL_LENGTH + " characters";
-                }
-                labelStart = i + 1;
-                continue;
-            }
-            char c = text.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                    || c == '_';
-            if (!ok) {
-                return "character " + dev.aligned.internal.TagValueList.describeChar(c);
-            }
-        }
-        if (text.length() > DomainName.MAX_LENGTH) {
+        if (at == DomainName.MAX_LENGTH && text.length() > DomainName.MAX_LENGTH
+                && badLabelAt(text, at) == null) {
             return "longer than " + DomainName.MAX_LENGTH + " characters";
+        }
+        String label = badLabelAt(text, at);
+        return label != null ? label : "character " + dev.aligned.internal.TagValueList.describeChar(text.charAt(at));
+    }
+
+    /** The label problem of the label starting at {@code at}, or null when the problem is a character. */
+    private static String badLabelAt(String text, int at) {
+        if (at == text.length() || text.charAt(at) == '.') {
+            return "empty label";
+        }
+        boolean labelStart = at == 0 || text.charAt(at - 1) == '.';
+        if (labelStart) {
+            int end = text.indexOf('.', at);
+            int len = (end < 0 ? text.length() : end) - at;
+            if (len > DomainName.MAX_LABEL_LENGTH) {
+                return "label longer than " + DomainName.MAX_LABEL_LENGTH + " characters";
+            }
         }
         return null;
     }

@@ -321,13 +321,12 @@ public final class DkimVerifier {
         byte[] raw = field.raw();
         var b = sig.tags().tag("b").orElseThrow();
         int base = field.colonOffset() + 1;
-        int start = base + b.valueStart();
         String value = sig.tags().text();
         int s = b.valueStart();
         while (s > 0 && " \t\r\n".indexOf(value.charAt(s - 1)) >= 0) {
-            s--;
+            s--; // the folding whitespace between "b=" and the value goes too
         }
-        start = base + s;
+        int start = base + s;
         int end = base + b.valueEnd();
         byte[] cut = new byte[raw.length - (end - start)];
         System.arraycopy(raw, 0, cut, 0, start);

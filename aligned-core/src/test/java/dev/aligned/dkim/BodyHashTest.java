@@ -89,7 +89,7 @@ class BodyHashTest {
 
     @Property(tries = 1000)
     void streamingCanonicalisationMatchesTheLineByLineReference(
-            @ForAll @net.jqwik.api.constraints.Chars({'a', 'b', ' ', '\t', '\r', '\n'}) String body,
+            @ForAll @net.jqwik.api.constraints.Chars({'a', 'b', ' ', '\t', '\r', '\n', '\u00e9', '\u00ff'}) String body,
             @ForAll boolean relaxed, @ForAll @IntRange(min = 1, max = 9) int chunk) throws Exception {
         Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
         byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
@@ -101,6 +101,17 @@ class BodyHashTest {
         assertEquals(sha256(expected), Base64.getEncoder().encodeToString(h.finish()), () -> "body "
                 + body.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"));
         assertEquals(expected.length(), h.canonicalLength());
+    }
+
+    @Property(tries = 200)
+    void longLinesFillingTheOutputBufferExactlyMatchTheReference(@ForAll @IntRange(min = 1, max = 20000) int first,
+            @ForAll @IntRange(min = 0, max = 9000) int second, @ForAll boolean relaxed) throws Exception {
+        // regression: a run of octets that exactly filled the 8 KB output buffer overflowed it on the next octet
+        Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
+        String body = "x".repeat(first) + "\r\n" + "y z".repeat(second) + "  \r\n\r\n";
+        assertEquals(sha256(reference(c, body)), canonical(c, body));
+        String exact = "a" + "b".repeat(8191) + "\r\nz\r\n"; // 1 + 8191 octets fill the buffer exactly
+        assertEquals(sha256(reference(c, exact)), canonical(c, exact));
     }
 
     @Property(tries = 200)
