@@ -53,6 +53,42 @@ class ConcurrentLookupsTest {
         assertInstanceOf(DmarcResult.Pass.class, r.dmarc());
     }
 
+    private static int brokenBarriers(boolean prefetch) throws Exception {
+        FixtureResolver zone = EmailAuthenticatorTest.rfc8463Zone()
+                .add("bounce.football.example.com", DnsRecord.Txt.of("v=spf1 ip4:213.165.64.12 -all"))
+                .add("_dmarc.football.example.com", DnsRecord.Txt.of("v=DMARC1; p=reject")).build();
+        // SPF's record query for the MAIL FROM domain and DMARC's walk query for the same domain wait for each
+        // other: only a prefetching authenticator asks the second before SPF has answered.
+        DomainName spfName = DomainName.of("bounce.football.example.com");
+        DomainName walkName = DomainName.of("_dmarc.bounce.football.example.com");
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        Set<DomainName> arrived = ConcurrentHashMap.newKeySet();
+        AtomicInteger broken = new AtomicInteger();
+        DnsResolver gated = (name, type) -> {
+            if (type == DnsType.TXT && (name.equals(spfName) || name.equals(walkName)) && arrived.add(name)) {
+                try {
+                    barrier.await(3, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    broken.incrementAndGet();
+                }
+            }
+            return zone.lookup(name, type);
+        };
+        AuthenticationResult r = EmailAuthenticator.builder(gated).prefetchAlignment(prefetch)
+                .clock(EmailAuthenticatorTest.CLOCK_FOR_TESTS).build()
+                .authenticate(EmailAuthenticatorTest.SIGNED, InetAddress.getByName("213.165.64.12"),
+                        "mail.football.example.com", "joe@bounce.football.example.com");
+        assertInstanceOf(DmarcResult.Pass.class, r.dmarc());
+        assertTrue(r.evaluation().orElseThrow().spfAligned(), "SPF passes and aligns, so the walk is needed");
+        return broken.get();
+    }
+
+    @Test
+    void alignmentWalksForTheMailFromDomainStartWithSpfWhenPrefetching() throws Exception {
+        assertEquals(0, brokenBarriers(true), "the alignment walk waited for SPF");
+        assertTrue(brokenBarriers(false) >= 1, "without prefetching the walk follows SPF (the test tells them apart)");
+    }
+
     @Test
     void criticalPathIsShorterThanTheSumOfLookups() throws Exception {
         FixtureResolver zone = EmailAuthenticatorTest.rfc8463Zone()
