@@ -94,7 +94,8 @@ final class DmarcEvalCommand implements Callable<Integer> {
             String[] p = pair("--dkim", k);
             input = input.withDkim(DkimOutcome.of(domain("--dkim", p[0]), result("--dkim", p[1])));
         }
-        DmarcEvaluator.Builder b = DmarcEvaluator.builder(dns.resolver()).mode(m);
+        DmarcEvaluator.Builder b = DmarcEvaluator.builder(dns.resolver()).mode(m)
+                .alwaysFindOrganizationalDomain(true);
         if (psl != null) {
             if (m != DmarcMode.RFC7489) {
                 throw usage("--psl is only used with --mode rfc7489");

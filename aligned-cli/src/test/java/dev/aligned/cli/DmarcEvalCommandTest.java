@@ -77,6 +77,8 @@ class DmarcEvalCommandTest {
         assertEquals("fail", j.get("result").asText());
         assertEquals("quarantine", j.get("disposition").asText());
         assertTrue(j.get("testing").asBoolean());
+        assertEquals("testing.example", j.get("organizational_domain").asText(),
+                "the CLI always reports the organizational domain, even when alignment did not need it");
     }
 
     @Test

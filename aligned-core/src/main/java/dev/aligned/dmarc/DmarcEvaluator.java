@@ -46,6 +46,7 @@ public final class DmarcEvaluator {
     private final DmarcLimits limits;
     private final RandomGenerator random;
     private final PublicSuffixList psl;
+    private final boolean alwaysFindOrganizationalDomain;
 
     private DmarcEvaluator(Builder b) {
         this.dns = b.dns;
@@ -53,6 +54,7 @@ public final class DmarcEvaluator {
         this.limits = b.limits;
         this.random = b.random;
         this.psl = b.psl;
+        this.alwaysFindOrganizationalDomain = b.alwaysFindOrganizationalDomain;
     }
 
     /** A builder using {@code dns} for every lookup. */
@@ -78,6 +80,7 @@ public final class DmarcEvaluator {
         private DmarcLimits limits = DmarcLimits.DEFAULT;
         private RandomGenerator random;
         private PublicSuffixList psl;
+        private boolean alwaysFindOrganizationalDomain;
 
         private Builder(DnsResolver dns) {
             this.dns = Objects.requireNonNull(dns, "dns");
@@ -104,6 +107,16 @@ public final class DmarcEvaluator {
         /** The Public Suffix List for RFC 7489 mode (default: {@link PublicSuffixList#bundled()}). */
         public Builder publicSuffixList(PublicSuffixList psl) {
             this.psl = Objects.requireNonNull(psl, "psl");
+            return this;
+        }
+
+        /**
+         * Whether to find the author domain's organizational domain even when neither discovery nor alignment
+         * needs it (RFC 9989 section 4.10.2 lists when it is not needed). Default false; diagnostic tools turn
+         * it on to always report it, at the cost of up to 7 more queries.
+         */
+        public Builder alwaysFindOrganizationalDomain(boolean find) {
+            this.alwaysFindOrganizationalDomain = find;
             return this;
         }
 
@@ -300,6 +313,12 @@ public final class DmarcEvaluator {
 
         private DmarcEvaluation result(DmarcResult r, DmarcLookup.Found found, Policy policy, String source,
                 Disposition disposition, boolean testing, List<IdentifierCheck> checks) {
+            if (alwaysFindOrganizationalDomain && found != null && !orgCache.containsKey(author)) {
+                Org o = organizationalDomain(author);
+                if (o.domain().isEmpty()) {
+                    reasons.add("organizational domain not found: " + o.failure());
+                }
+            }
             Org org = orgCache.get(author);
             return new DmarcEvaluation(author, mode, r,
                     Optional.ofNullable(found).map(DmarcLookup.Found::domain),

@@ -348,6 +348,17 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void organizationalDomainCanBeFoundEvenWhenNotNeeded() {
+        FixtureResolver dns = zone("mail.example.com", "v=DMARC1; p=reject", "example.com", "v=DMARC1; p=none").build();
+        DmarcEvaluation lazy = eval(dns, input("mail.example.com", "mail.example.com", PASS));
+        assertEquals(Optional.empty(), lazy.organizationalDomain());
+        assertEquals(List.of("TXT _dmarc.mail.example.com"), queries(dns));
+        DmarcEvaluation eager = DmarcEvaluator.builder(dns).alwaysFindOrganizationalDomain(true).build()
+                .evaluate(input("mail.example.com", "mail.example.com", PASS));
+        assertEquals(Optional.of(d("example.com")), eager.organizationalDomain());
+    }
+
+    @Test
     void heloIdentityNeverAligns() {
         FixtureResolver dns = zone("example.com", "v=DMARC1; p=reject").build();
         DmarcEvaluation e = eval(dns, DmarcInput.of(d("example.com"))
