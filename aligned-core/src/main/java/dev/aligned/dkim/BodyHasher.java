@@ -91,7 +91,12 @@ final class BodyHasher {
                 long x = (long) LONGS.get(b, j);
                 long m = matches(x, CRS) | matches(x, LFS);
                 if (relaxed) {
-                    m |= matches(x, SPS) | matches(x, TABS);
+                    // a space matters only when the next octet is whitespace or a line break; the last octet's
+                    // neighbour is in the next word, so a space there always stops the scan
+                    long tab = matches(x, TABS);
+                    long sp = matches(x, SPS);
+                    long special = m | tab | sp;
+                    m |= tab | (sp & ((special >>> 8) | HIGHS << 56));
                 }
                 if (m != 0) {
                     j += Long.numberOfTrailingZeros(m) >>> 3;
