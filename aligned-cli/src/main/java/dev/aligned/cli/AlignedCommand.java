@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 SpfCommand.class,
                 DkimCommand.class,
+                DmarcCommand.class,
+                VerifyCommand.class,
                 ReportCommand.class,
                 ImportCommand.class,
                 ExportCommand.class,
