@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 DkimCommand.class,
                 ReportCommand.class,
                 ImportCommand.class,
+                IngestCommand.class,
                 ExportCommand.class,
         })
 final class AlignedCommand implements Runnable {

@@ -117,7 +117,7 @@ public final class DirectorySource implements IngestSource {
     }
 
     /** Skips hidden files, Maildir bookkeeping, and messages still being delivered (Maildir {@code tmp/}). */
-    static boolean wanted(Path file) {
+    public static boolean wanted(Path file) {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (name.startsWith(".") || lower.startsWith("dovecot") || lower.equals("maildirfolder")

@@ -208,16 +208,21 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                     trust.add(s);
                 }
             }
-            if (errors.size() > before) {
-                return null;
+            // range and consistency checks too, except on keys already reported above
+            Set<String> reported = new java.util.HashSet<>();
+            for (ConfigError e : errors.subList(before, errors.size())) {
+                reported.add(e.key());
             }
             List<String> problems = ImapMailbox.problems(name, host, port, security, user, folder, processed, error,
                     poll, timeout, maxBytes, (int) Math.min(Integer.MAX_VALUE, maxPerPoll));
             for (String problem : problems) {
                 int colon = problem.indexOf(": ");
-                error(pre + problem.substring(0, colon), problem.substring(colon + 2));
+                String key = pre + problem.substring(0, colon);
+                if (!reported.contains(key)) {
+                    error(key, problem.substring(colon + 2));
+                }
             }
-            if (!problems.isEmpty()) {
+            if (errors.size() > before) {
                 return null;
             }
             return new ImapMailbox(name, host, port, security, user, Secret.of(password == null ? "" : password),

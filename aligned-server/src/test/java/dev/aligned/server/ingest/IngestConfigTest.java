@@ -126,6 +126,7 @@ class IngestConfigTest {
                 "imap[0].user: missing",
                 "imap[0].security: expected one of tls, starttls, none, got 'ssl'",
                 "imap[0].poll_interval: expected a duration such as 30s, 5m or 1h, got 'soon'",
+                "imap[0].port: must be between 1 and 65535, got 99999",
                 "imap[1].security: 'none' sends the password in clear text and is allowed only to a loopback host, "
                         + "not mail.example.org; use tls (port 993) or starttls (port 143)",
                 "directories[0].path: missing"), errs);
