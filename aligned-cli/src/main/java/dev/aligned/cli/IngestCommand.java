@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aligned.server.ingest.ConfigError;
+import dev.aligned.server.ingest.HttpUploadServer;
+import dev.aligned.server.ingest.ReceiverSettings;
+import dev.aligned.server.ingest.SmtpReceiver;
 import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.DirectorySource;
 import dev.aligned.server.ingest.ImapMailbox;
@@ -21,6 +24,7 @@ import dev.aligned.store.ReportStore;
 import dev.aligned.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalTime;
@@ -112,7 +116,39 @@ final class IngestCommand implements Callable<Integer> {
             for (WatchedDirectory d : cfg.directories()) {
                 sources.add(new DirectorySource(d, ingestor));
             }
-            return once ? runOnce(sources, out, display) : runForever(sources, out, err, display);
+            if (once) {
+                return runOnce(sources, out, display, cfg);
+            }
+            List<AutoCloseable> receivers = new ArrayList<>();
+            try {
+                if (cfg.smtp().isPresent()) {
+                    ReceiverSettings r = cfg.smtp().get();
+                    SmtpReceiver smtp = SmtpReceiver.builder(ingestor).bind(InetAddress.getByName(r.host()))
+                            .port(r.port()).maxMessageBytes(r.maxBytes()).build().start();
+                    receivers.add(smtp);
+                    out.println("SMTP receiver on " + r.host() + ":" + smtp.port());
+                }
+                if (cfg.http().isPresent()) {
+                    ReceiverSettings r = cfg.http().get();
+                    HttpUploadServer http = HttpUploadServer.builder(ingestor).bind(InetAddress.getByName(r.host()))
+                            .port(r.port()).maxUploadBytes(r.maxBytes()).token(r.token().orElse(null)).build().start();
+                    receivers.add(http);
+                    out.println("HTTP upload on http://" + r.host() + ":" + http.port() + HttpUploadServer.PATH);
+                }
+                return runForever(sources, receivers, out, err, display);
+            } catch (IOException e) {
+                err.println("aligned ingest: cannot listen: " + e.getMessage()
+                        + "; check smtp.listen / http.listen (is the port in use?)");
+                return 1;
+            } finally {
+                for (AutoCloseable c : receivers) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        // closing a listener: nothing to report
+                    }
+                }
+            }
         } catch (StoreException e) {
             err.println("aligned ingest: " + e.getMessage());
             err.println("Check database.url / --db (" + display + ") and that the database is reachable.");
@@ -130,7 +166,7 @@ final class IngestCommand implements Callable<Integer> {
             List<IngestFailure> failures, String error) {
     }
 
-    private int runOnce(List<IngestSource> sources, PrintWriter out, String display) {
+    private int runOnce(List<IngestSource> sources, PrintWriter out, String display, IngestConfig cfg) {
         List<Row> rows = new ArrayList<>();
         boolean unavailable = false;
         for (IngestSource s : sources) {
@@ -173,6 +209,9 @@ final class IngestCommand implements Callable<Integer> {
             printJson(out, rows);
         } else {
             printHuman(out, rows, display);
+            if (cfg.smtp().isPresent() || cfg.http().isPresent()) {
+                out.println("(the SMTP and HTTP receivers run only without --once)");
+            }
         }
         out.flush();
         return unavailable ? 1 : 0;
@@ -227,11 +266,17 @@ final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    private int runForever(List<IngestSource> sources, PrintWriter out, PrintWriter err, String display) {
-        out.println("Ingesting from " + sources.size() + " source" + (sources.size() == 1 ? "" : "s") + " into "
-                + display + "; Ctrl-C to stop.");
+    private int runForever(List<IngestSource> sources, List<AutoCloseable> receivers, PrintWriter out,
+            PrintWriter err, String display) {
+        out.println("Ingesting from " + sources.size() + " source" + (sources.size() == 1 ? "" : "s")
+                + (receivers.isEmpty() ? "" : " and " + receivers.size() + " receiver" + (receivers.size() == 1 ? "" : "s"))
+                + " into " + display + "; Ctrl-C to stop.");
         out.flush();
         running.addAll(sources);
+        if (sources.isEmpty()) {
+            sources = List.of(new Idle());
+            running.addAll(sources);
+        }
         List<Thread> threads = new ArrayList<>();
         Thread hook = new Thread(this::stop, "aligned-ingest-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -253,6 +298,35 @@ final class IngestCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Keeps the command alive when only receivers are configured. */
+    private static final class Idle implements IngestSource {
+        private final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public String name() {
+            return "receivers";
+        }
+
+        @Override
+        public PollOutcome pollOnce() {
+            return new PollOutcome.Polled(name(), 0, 0, 0, 0, List.of(), false);
+        }
+
+        @Override
+        public void run(java.util.function.Consumer<PollOutcome> listener) {
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void stop() {
+            stop.countDown();
+        }
     }
 
     /** Stops every running source (Ctrl-C, or a test). */

@@ -212,6 +212,49 @@ class IngestCommandTest {
     }
 
     @Test
+    void withoutOnceTheSmtpAndHttpReceiversTakeReports() throws Exception {
+        Path f = tmp.resolve("receivers.yaml");
+        Files.writeString(f, "database:\n  url: " + dbFile + "\nsmtp:\n  listen: 127.0.0.1:0\n"
+                + "http:\n  listen: 127.0.0.1:0\n  token: ${TEST_TOKEN}\n");
+        CommandLine cl = Main.newCommandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+        IngestCommand cmd = (IngestCommand) cl.getSubcommands().get("ingest").getCommand();
+        cmd.env = Map.of("TEST_TOKEN", "tok-123");
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread t = Thread.ofPlatform().start(() -> exit.set(cl.execute("ingest", "--config", f.toString())));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!out.toString().contains("Ctrl-C") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        java.util.regex.Matcher sm = java.util.regex.Pattern.compile("SMTP receiver on 127.0.0.1:(\\d+)")
+                .matcher(out.toString());
+        java.util.regex.Matcher hm = java.util.regex.Pattern.compile("HTTP upload on (http://127.0.0.1:\\d+/api/reports)")
+                .matcher(out.toString());
+        assertTrue(sm.find() && hm.find(), out.toString());
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("mail.smtp.host", "127.0.0.1");
+        p.setProperty("mail.smtp.port", sm.group(1));
+        jakarta.mail.Transport.send(new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(p),
+                new java.io.ByteArrayInputStream(report("via-smtp"))));
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(hm.group(1)))
+                        .header("Authorization", "Bearer tok-123")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(report("via-http"))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        cmd.stop();
+        t.join(15_000);
+        assertFalse(t.isAlive());
+        assertEquals(0, exit.get());
+        assertTrue(out.toString().contains("from 0 sources and 2 receivers"), out.toString());
+        try (ReportStore s = ReportStore.builder().url("jdbc:sqlite:" + dbFile).build()) {
+            assertEquals(2, s.stats().reports());
+        }
+    }
+
+    @Test
     void theTopLevelHelpListsIngest() {
         Run r = run(Map.of(), "--help");
         assertTrue(r.out().contains("ingest"), r.out());

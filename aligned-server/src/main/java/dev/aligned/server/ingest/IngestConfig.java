@@ -35,13 +35,18 @@ import org.yaml.snakeyaml.error.YAMLException;
  *
  * @param databaseUrl the report store's JDBC URL (or SQLite file), empty for the default
  * @param databasePassword the PostgreSQL password, if any
+ * @param smtp the SMTP receiver, if configured
+ * @param http the HTTP upload endpoint, if configured
  */
 public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databasePassword,
-        List<ImapMailbox> mailboxes, List<WatchedDirectory> directories) {
+        List<ImapMailbox> mailboxes, List<WatchedDirectory> directories, Optional<ReceiverSettings> smtp,
+        Optional<ReceiverSettings> http) {
 
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final int MAX_FILE_CHARS = 1 << 20;
-    private static final Set<String> TOP = Set.of("database", "imap", "directories");
+    private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http");
+    private static final Set<String> SMTP = Set.of("listen", "max_message_bytes");
+    private static final Set<String> HTTP = Set.of("listen", "max_upload_bytes", "token");
     private static final Set<String> DATABASE = Set.of("url", "password");
     private static final Set<String> IMAP = Set.of("name", "host", "port", "security", "user", "password", "folder",
             "processed_folder", "error_folder", "after_ingest", "poll_interval", "idle", "trust_hosts", "timeout",
@@ -53,6 +58,8 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
         Objects.requireNonNull(databasePassword, "databasePassword");
         mailboxes = List.copyOf(mailboxes);
         directories = List.copyOf(directories);
+        Objects.requireNonNull(smtp, "smtp");
+        Objects.requireNonNull(http, "http");
     }
 
     /**
@@ -160,8 +167,13 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                     dirs.add(d);
                 }
             }
-            if (imap.isEmpty() && ds.isEmpty() && errors.isEmpty()) {
-                error("imap", "no source configured: add an 'imap' mailbox or a 'directories' entry");
+            Optional<ReceiverSettings> smtp = Optional.ofNullable(receiver("smtp", top.get("smtp"), SMTP,
+                    "max_message_bytes", 2525));
+            Optional<ReceiverSettings> http = Optional.ofNullable(receiver("http", top.get("http"), HTTP,
+                    "max_upload_bytes", 8025));
+            if (imap.isEmpty() && ds.isEmpty() && !top.containsKey("smtp") && !top.containsKey("http")
+                    && errors.isEmpty()) {
+                error("imap", "no source configured: add an 'imap' mailbox, a 'directories' entry, 'smtp' or 'http'");
             }
             List<String> names = new ArrayList<>();
             for (int i = 0; i < boxes.size(); i++) {
@@ -171,7 +183,52 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                 }
                 names.add(boxes.get(i).name());
             }
-            return new IngestConfig(url, dbPassword, boxes, dirs);
+            return new IngestConfig(url, dbPassword, boxes, dirs, smtp, http);
+        }
+
+        /** {@code listen: HOST:PORT} (or a bare port: loopback), a size limit, and for HTTP a token. */
+        ReceiverSettings receiver(String key, Object node, Set<String> known, String sizeKey, int defaultPort) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Object> m = map(key, node);
+            if (m == null) {
+                return null;
+            }
+            unknown(key + ".", m, known);
+            int before = errors.size();
+            String listen = stringOr(key + ".listen", m.get("listen"), "127.0.0.1:" + defaultPort);
+            String host = "127.0.0.1";
+            String portText = listen;
+            int colon = listen.lastIndexOf(':');
+            if (colon >= 0) {
+                host = listen.substring(0, colon).replace("[", "").replace("]", "");
+                portText = listen.substring(colon + 1);
+            }
+            int port = -1;
+            try {
+                port = Integer.parseInt(portText.trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            if (port < 0 || port > 65535 || host.isBlank()) {
+                error(key + ".listen", "expected HOST:PORT (e.g. 127.0.0.1:" + defaultPort + ") or a port, got '"
+                        + listen + "'");
+            }
+            long max = size(key + "." + sizeKey, m.get(sizeKey), 64L << 20);
+            if (max < 1024 || max > Integer.MAX_VALUE - 16) {
+                error(key + "." + sizeKey, "must be between 1KiB and 2GiB, got " + max);
+            }
+            Optional<Secret> token = Optional.ofNullable(string(key + ".token", m.get("token"))).map(Secret::of);
+            boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+            if (key.equals("http") && token.isEmpty() && !loopback && !m.containsKey("token")) {
+                error("http.token", "required when listening on " + host + " (not loopback): write token: "
+                        + "${ALIGNED_UPLOAD_TOKEN} and set that variable");
+            }
+            if (errors.size() > before) {
+                return null;
+            }
+            return new ReceiverSettings(host, port, max, token);
         }
 
         ImapMailbox mailbox(String pre, Object node) {

@@ -122,7 +122,7 @@ class IngestConfigTest {
                   - poll_interval: 10s
                 """, Map.of("PW", SECRET));
         assertEquals(List.of(
-                "databse: unknown key; known keys here: database, directories, imap",
+                "databse: unknown key; known keys here: database, directories, http, imap, smtp",
                 "imap[0].user: missing",
                 "imap[0].security: expected one of tls, starttls, none, got 'ssl'",
                 "imap[0].poll_interval: expected a duration such as 30s, 5m or 1h, got 'soon'",
@@ -162,7 +162,7 @@ class IngestConfigTest {
 
     @Test
     void anEmptyFileHasNoSource() throws Exception {
-        assertEquals(List.of("imap: no source configured: add an 'imap' mailbox or a 'directories' entry"),
+        assertEquals(List.of("imap: no source configured: add an 'imap' mailbox, a 'directories' entry, 'smtp' or 'http'"),
                 errors("", Map.of()));
     }
 
@@ -172,6 +172,31 @@ class IngestConfigTest {
                 imap:
                   - {name: a, host: h1.example, user: u, password: p}
                   - {name: a, host: h2.example, user: u, password: p}
+                """, Map.of()));
+    }
+
+    @Test
+    void receiversListenOnLoopbackByDefaultAndHttpOffLoopbackNeedsAToken() throws Exception {
+        IngestConfig c = load("""
+                smtp: {}
+                http:
+                  listen: 127.0.0.1:0
+                  max_upload_bytes: 1MiB
+                  token: ${T}
+                """, Map.of("T", SECRET));
+        assertEquals(new ReceiverSettings("127.0.0.1", 2525, 64L << 20, Optional.empty()), c.smtp().orElseThrow());
+        ReceiverSettings h = c.http().orElseThrow();
+        assertEquals(0, h.port());
+        assertEquals(1L << 20, h.maxBytes());
+        assertEquals(SECRET, h.token().orElseThrow().reveal());
+        assertFalse(h.toString().contains(SECRET));
+        assertEquals(List.of("smtp.listen: expected HOST:PORT (e.g. 127.0.0.1:2525) or a port, got 'mail:smtp'",
+                "http.token: required when listening on 0.0.0.0 (not loopback): write token: "
+                        + "${ALIGNED_UPLOAD_TOKEN} and set that variable"), errors("""
+                http:
+                  listen: 0.0.0.0:8025
+                smtp:
+                  listen: mail:smtp
                 """, Map.of()));
     }
 
