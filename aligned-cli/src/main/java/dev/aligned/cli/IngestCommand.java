@@ -107,8 +107,7 @@ final class IngestCommand implements Callable<Integer> {
         try (ReportStore store = ReportStore.builder().url(url).password(password.map(Secret::reveal).orElse(null))
                 .build()) {
             Ingestor ingestor = Ingestor.builder(store).build();
-            MailboxLock lock = url.startsWith("jdbc:postgresql:") ? MailboxLock.postgres(url, password.orElse(null))
-                    : MailboxLock.inProcess();
+            MailboxLock lock = lockFor(url, password.orElse(null));
             List<IngestSource> sources = new ArrayList<>();
             for (ImapMailbox box : cfg.mailboxes()) {
                 sources.add(ImapSource.builder(box, ingestor).lock(lock).build());
@@ -154,6 +153,20 @@ final class IngestCommand implements Callable<Integer> {
             err.println("Check database.url / --db (" + display + ") and that the database is reachable.");
             return 1;
         }
+    }
+
+    /** PostgreSQL: advisory locks in the database; SQLite: lock files beside the database file. */
+    private static MailboxLock lockFor(String url, Secret password) {
+        if (url.startsWith("jdbc:postgresql:")) {
+            return MailboxLock.postgres(url, password);
+        }
+        String path = url.substring("jdbc:sqlite:".length()).replaceAll("\\?.*", "");
+        path = path.startsWith("file:") ? path.substring(5) : path;
+        if (path.isEmpty() || path.startsWith(":memory:")) {
+            return MailboxLock.inProcess();
+        }
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        return parent == null ? MailboxLock.inProcess() : MailboxLock.files(parent);
     }
 
     private static String display(String url) {

@@ -99,7 +99,7 @@ public final class ImapSource implements IngestSource {
         }
         try (MailboxLock.Lease l = lease.get(); Connection c = connect()) {
             return c.poll();
-        } catch (MessagingException | IOException | StoreException | IllegalStateException e) {
+        } catch (MessagingException | IOException | RuntimeException e) {
             return new PollOutcome.Unavailable(name(), describe(e));
         }
     }
@@ -143,7 +143,7 @@ public final class ImapSource implements IngestSource {
                         pause(box.pollInterval());
                     }
                 }
-            } catch (MessagingException | IOException | StoreException | IllegalStateException e) {
+            } catch (MessagingException | IOException | RuntimeException e) {
                 listener.accept(new PollOutcome.Unavailable(name(), describe(e)));
                 pause(box.pollInterval());
             }

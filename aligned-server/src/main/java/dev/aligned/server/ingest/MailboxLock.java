@@ -64,6 +64,15 @@ public interface MailboxLock {
         };
     }
 
+    /**
+     * Lock files in {@code directory} (next to a SQLite database): {@code FileChannel.tryLock} on
+     * {@code aligned-mailbox-KEY.lock}, exclusive between the processes of one machine and released when the lease
+     * is closed or the process dies.
+     */
+    static MailboxLock files(java.nio.file.Path directory) {
+        return new FileMailboxLock(directory);
+    }
+
     /** Advisory locks in the PostgreSQL database at {@code jdbcUrl}; each lease holds its own connection. */
     static MailboxLock postgres(String jdbcUrl, Secret password) {
         return new PostgresMailboxLock(jdbcUrl, password);
