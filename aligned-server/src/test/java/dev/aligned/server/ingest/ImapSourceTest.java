@@ -311,6 +311,17 @@ class ImapSourceTest {
     }
 
     @Test
+    void starttlsAgainstAServerWithoutItFailsBeforeLogin() {
+        mail.deliver(report("plain-1", 1));
+        ImapMailbox box = ImapMailbox.builder("127.0.0.1", USER, Secret.of(PASSWORD)).security(ImapSecurity.STARTTLS)
+                .port(mail.imapPort()).trustHosts(List.of("127.0.0.1")).timeout(Duration.ofSeconds(10)).build();
+        PollOutcome.Unavailable u = assertInstanceOf(PollOutcome.Unavailable.class, source(box).pollOnce());
+        assertTrue(u.error().contains("STARTTLS"), u.error());
+        assertEquals(1, mail.count("INBOX"), "the password was never sent in clear: no session, nothing read");
+        assertEquals(0, store.stats().blobs());
+    }
+
+    @Test
     void starttlsIsRequiredNotMerelyAttempted() {
         ImapMailbox box = ImapMailbox.builder("imap.example.com", USER, Secret.of(PASSWORD))
                 .security(ImapSecurity.STARTTLS).build();
