@@ -134,8 +134,8 @@ public final class ImapSource implements IngestSource {
                 while (!stopped && l.isValid()) {
                     PollOutcome.Polled p = c.poll();
                     listener.accept(p);
-                    if (p.more()) {
-                        continue;
+                    if (p.more() || c.arrivedDuringPoll) {
+                        continue; // mail that arrived while polling would not wake IDLE: poll again now
                     }
                     if (box.idle() && c.store.hasCapability("IDLE")) {
                         c.idle();
@@ -236,6 +236,8 @@ public final class ImapSource implements IngestSource {
         final Disposal disposal;
         Folder processed;
         Folder error;
+        /** Whether the server announced new messages (EXISTS) while the last poll ran. */
+        boolean arrivedDuringPoll;
 
         Connection(IMAPStore store, IMAPFolder folder) throws MessagingException {
             this.store = store;
@@ -277,6 +279,8 @@ public final class ImapSource implements IngestSource {
                     new FlagTerm(new Flags(Flags.Flag.DELETED), false),
                     new FlagTerm(new Flags(PROCESSED_KEYWORD), false),
                     new FlagTerm(new Flags(ERROR_KEYWORD), false)});
+            int before = folder.getMessageCount();
+            int moved = 0;
             Message[] all = folder.search(pending);
             int n = Math.min(all.length, box.maxMessagesPerPoll());
             long fresh = 0;
@@ -294,7 +298,9 @@ public final class ImapSource implements IngestSource {
                 afterStore.accept(source, r);
                 // the store has committed: now, and only now, the message may leave the folder
                 boolean ok = r.failures().isEmpty();
-                dispose(m, ok);
+                if (dispose(m, ok)) {
+                    moved++;
+                }
                 fresh += r.newReports();
                 dup += r.duplicates();
                 records += r.records();
@@ -302,6 +308,7 @@ public final class ImapSource implements IngestSource {
                     failures.add(new IngestFailure(f.source(), f.error()));
                 }
             }
+            arrivedDuringPoll = folder.getMessageCount() != before - moved;
             return new PollOutcome.Polled(name(), n, fresh, dup, records, failures, all.length > n);
         }
 
@@ -322,11 +329,18 @@ public final class ImapSource implements IngestSource {
             return ingestor.ingest(source, buf.toByteArray());
         }
 
-        private void dispose(Message m, boolean ok) throws MessagingException {
-            switch (disposal) {
-                case MOVE -> folder.moveMessages(new Message[] {m}, target(ok));
-                case FLAG -> m.setFlags(new Flags(ok ? PROCESSED_KEYWORD : ERROR_KEYWORD), true);
-            }
+        /** Moves or flags {@code m}; true when it left the folder. */
+        private boolean dispose(Message m, boolean ok) throws MessagingException {
+            return switch (disposal) {
+                case MOVE -> {
+                    folder.moveMessages(new Message[] {m}, target(ok));
+                    yield true;
+                }
+                case FLAG -> {
+                    m.setFlags(new Flags(ok ? PROCESSED_KEYWORD : ERROR_KEYWORD), true);
+                    yield false;
+                }
+            };
         }
 
         void idle() throws MessagingException {

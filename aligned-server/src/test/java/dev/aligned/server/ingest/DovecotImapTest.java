@@ -159,4 +159,34 @@ class DovecotImapTest {
             assertTrue(outcomes.stream().allMatch(o -> o instanceof PollOutcome.Polled), outcomes.toString());
         }
     }
+
+    @Test
+    void mailArrivingDuringAPollIsReadWithoutWaitingForThePollInterval() throws Exception {
+        empty("INBOX");
+        append(ImapSourceTest.report("during-0", 1));
+        boolean[] delivered = {false};
+        try (ReportStore store = ReportStore.builder().url("jdbc:sqlite:" + tmp.resolve("c.db")).build()) {
+            ImapSource src = ImapSource.builder(box(), Ingestor.builder(store).build()).afterStore((s, r) -> {
+                if (!delivered[0]) {
+                    delivered[0] = true;
+                    try {
+                        append(ImapSourceTest.report("during-1", 1));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }).build();
+            List<PollOutcome> outcomes = new CopyOnWriteArrayList<>();
+            Thread t = Thread.ofPlatform().start(() -> src.run(outcomes::add));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (store.stats().reports() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long storedBeforeStop = store.stats().reports();
+            src.stop();
+            t.join(15_000);
+            // without the re-poll the second message waits for the 5-minute renewal of IDLE
+            assertEquals(2, storedBeforeStop, "stored within 10 s: " + outcomes);
+        }
+    }
 }
