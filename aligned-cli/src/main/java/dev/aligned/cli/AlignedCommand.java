@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 VerifyCommand.class,
                 ReportCommand.class,
                 ImportCommand.class,
+                IngestCommand.class,
                 ExportCommand.class,
         })
 final class AlignedCommand implements Runnable {

@@ -115,18 +115,7 @@ final class ImportCommand implements Callable<Integer> {
 
     /** Skips hidden files, Maildir bookkeeping, and messages still being delivered (Maildir {@code tmp/}). */
     static boolean wanted(Path file) {
-        String name = file.getFileName().toString();
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (name.startsWith(".") || lower.startsWith("dovecot") || lower.equals("maildirfolder")
-                || lower.equals("subscriptions") || lower.startsWith("courierimap")) {
-            return false;
-        }
-        Path parent = file.getParent();
-        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("tmp")) {
-            Path maildir = parent.getParent();
-            return maildir == null || !(Files.isDirectory(maildir.resolve("cur")) && Files.isDirectory(maildir.resolve("new")));
-        }
-        return true;
+        return dev.aligned.server.ingest.DirectorySource.wanted(file);
     }
 
     private void printJson(PrintWriter out) {

@@ -88,6 +88,21 @@ public final class Ingestor {
     }
 
     /**
+     * Records an input that was refused before parsing (too large, unreadable at its source): {@code evidence} (for
+     * instance the message's header) is archived under {@code source} and {@code reason} is stored as its error, so
+     * the refusal is visible in the store like any parse failure. {@code evidence} is bounded by the input limit.
+     */
+    public IngestResult recordFailure(String source, byte[] evidence, String reason) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(evidence, "evidence");
+        Objects.requireNonNull(reason, "reason");
+        byte[] kept = evidence.length > maxInputBytes ? java.util.Arrays.copyOf(evidence, (int) maxInputBytes) : evidence;
+        Archived a = store.archive(source, kept);
+        StoreResult r = store.store(a, List.of(new ReportResult.Failed(source, reason)));
+        return new IngestResult(source, Optional.of(a.sha256()), !a.isNew(), r.outcomes());
+    }
+
+    /**
      * Parses again every archived input that is not fully parsed: {@link BlobState#RECEIVED} (the process stopped
      * between archiving and storing), FAILED and PARTIAL (perhaps readable by this version). Bounded to
      * {@code max} inputs per call.

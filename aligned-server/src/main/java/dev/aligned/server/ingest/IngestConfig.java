@@ -1,0 +1,497 @@
+package dev.aligned.server.ingest;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The ingestion configuration, read from a YAML file ({@code aligned.yaml}; see {@code docs/configuration.md}).
+ * Secrets come from environment variables: any string value may contain {@code ${NAME}} references, replaced by
+ * the variable's value. Every problem is reported at once, each naming its key ({@code imap[0].port: ...}).
+ *
+ * <pre>{@code
+ * IngestConfig cfg = IngestConfig.load(Path.of("aligned.yaml"), System.getenv());
+ * for (ImapMailbox box : cfg.mailboxes()) System.out.println(box);   // password=[redacted]
+ * }</pre>
+ *
+ * @param databaseUrl the report store's JDBC URL (or SQLite file), empty for the default
+ * @param databasePassword the PostgreSQL password, if any
+ * @param smtp the SMTP receiver, if configured
+ * @param http the HTTP upload endpoint, if configured
+ */
+public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databasePassword,
+        List<ImapMailbox> mailboxes, List<WatchedDirectory> directories, Optional<ReceiverSettings> smtp,
+        Optional<ReceiverSettings> http) {
+
+    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final int MAX_FILE_CHARS = 1 << 20;
+    private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http");
+    private static final Set<String> SMTP = Set.of("listen", "max_message_bytes");
+    private static final Set<String> HTTP = Set.of("listen", "max_upload_bytes", "token");
+    private static final Set<String> DATABASE = Set.of("url", "password");
+    private static final Set<String> IMAP = Set.of("name", "host", "port", "security", "user", "password", "folder",
+            "processed_folder", "error_folder", "after_ingest", "poll_interval", "idle", "trust_hosts", "timeout",
+            "max_message_bytes", "max_messages_per_poll");
+    private static final Set<String> DIRECTORY = Set.of("path", "poll_interval");
+
+    public IngestConfig {
+        Objects.requireNonNull(databaseUrl, "databaseUrl");
+        Objects.requireNonNull(databasePassword, "databasePassword");
+        mailboxes = List.copyOf(mailboxes);
+        directories = List.copyOf(directories);
+        Objects.requireNonNull(smtp, "smtp");
+        Objects.requireNonNull(http, "http");
+    }
+
+    /**
+     * Reads and validates {@code file}; {@code ${NAME}} references are looked up in {@code env}. Relative
+     * directory paths are resolved against the file's directory.
+     *
+     * @throws ConfigException listing every problem, each with its key
+     * @throws IOException when the file cannot be read
+     */
+    public static IngestConfig load(Path file, Map<String, String> env) throws IOException, ConfigException {
+        String text;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            char[] buf = new char[MAX_FILE_CHARS + 1];
+            int n = 0;
+            int k;
+            while (n < buf.length && (k = r.read(buf, n, buf.length - n)) > 0) {
+                n += k;
+            }
+            if (n > MAX_FILE_CHARS) {
+                throw new ConfigException(file, List.of(new ConfigError("(file)",
+                        "larger than " + MAX_FILE_CHARS + " characters; this is not a configuration file")));
+            }
+            text = new String(buf, 0, n);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(file, text, env, base);
+    }
+
+    static IngestConfig parse(Path file, String text, Map<String, String> env, Path base) throws ConfigException {
+        LoaderOptions opts = new LoaderOptions();
+        opts.setAllowDuplicateKeys(false);
+        opts.setMaxAliasesForCollections(10);
+        opts.setAllowRecursiveKeys(false);
+        opts.setNestingDepthLimit(20);
+        opts.setCodePointLimit(MAX_FILE_CHARS);
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(opts)).load(text);
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = m == null ? "" : "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ": ";
+            throw new ConfigException(file, List.of(new ConfigError("(yaml)", where + firstLine(e.getProblem())
+                    + (e.getContext() != null ? " (" + firstLine(e.getContext()) + ")" : ""))));
+        } catch (YAMLException e) {
+            throw new ConfigException(file, List.of(new ConfigError("(yaml)", firstLine(e.getMessage()))));
+        }
+        Parser p = new Parser(env);
+        IngestConfig cfg = p.config(root, base);
+        if (!p.errors.isEmpty()) {
+            throw new ConfigException(file, p.errors);
+        }
+        return cfg;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "invalid YAML";
+        }
+        int nl = s.indexOf('\n');
+        return nl >= 0 ? s.substring(0, nl) : s;
+    }
+
+    /** Walks the YAML tree, collecting errors instead of stopping at the first. */
+    private static final class Parser {
+        final Map<String, String> env;
+        final List<ConfigError> errors = new ArrayList<>();
+
+        Parser(Map<String, String> env) {
+            this.env = env;
+        }
+
+        void error(String key, String message) {
+            errors.add(new ConfigError(key, message));
+        }
+
+        IngestConfig config(Object root, Path base) {
+            Map<String, Object> top = map("(top)", root == null ? Map.of() : root);
+            if (top == null) {
+                return null;
+            }
+            unknown("", top, TOP);
+            Optional<String> url = Optional.empty();
+            Optional<Secret> dbPassword = Optional.empty();
+            if (top.get("database") != null) {
+                Map<String, Object> db = map("database", top.get("database"));
+                if (db != null) {
+                    unknown("database.", db, DATABASE);
+                    url = Optional.ofNullable(string("database.url", db.get("url")));
+                    dbPassword = Optional.ofNullable(string("database.password", db.get("password"))).map(Secret::of);
+                }
+            }
+            List<ImapMailbox> boxes = new ArrayList<>();
+            List<Object> imap = list("imap", top.get("imap"));
+            for (int i = 0; i < imap.size(); i++) {
+                ImapMailbox b = mailbox("imap[" + i + "].", imap.get(i));
+                if (b != null) {
+                    boxes.add(b);
+                }
+            }
+            List<WatchedDirectory> dirs = new ArrayList<>();
+            List<Object> ds = list("directories", top.get("directories"));
+            for (int i = 0; i < ds.size(); i++) {
+                WatchedDirectory d = directory("directories[" + i + "].", ds.get(i), base);
+                if (d != null) {
+                    dirs.add(d);
+                }
+            }
+            Optional<ReceiverSettings> smtp = Optional.ofNullable(receiver("smtp", top.get("smtp"), SMTP,
+                    "max_message_bytes", 2525));
+            Optional<ReceiverSettings> http = Optional.ofNullable(receiver("http", top.get("http"), HTTP,
+                    "max_upload_bytes", 8025));
+            if (imap.isEmpty() && ds.isEmpty() && !top.containsKey("smtp") && !top.containsKey("http")
+                    && errors.isEmpty()) {
+                error("imap", "no source configured: add an 'imap' mailbox, a 'directories' entry, 'smtp' or 'http'");
+            }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < boxes.size(); i++) {
+                if (names.contains(boxes.get(i).name())) {
+                    error("imap[" + i + "].name", "'" + boxes.get(i).name() + "' is used by another mailbox; "
+                            + "give each mailbox its own name");
+                }
+                names.add(boxes.get(i).name());
+            }
+            return new IngestConfig(url, dbPassword, boxes, dirs, smtp, http);
+        }
+
+        /** {@code listen: HOST:PORT} (or a bare port: loopback), a size limit, and for HTTP a token. */
+        ReceiverSettings receiver(String key, Object node, Set<String> known, String sizeKey, int defaultPort) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Object> m = map(key, node);
+            if (m == null) {
+                return null;
+            }
+            unknown(key + ".", m, known);
+            int before = errors.size();
+            String listen = stringOr(key + ".listen", m.get("listen"), "127.0.0.1:" + defaultPort);
+            String host = "127.0.0.1";
+            String portText = listen;
+            int colon = listen.lastIndexOf(':');
+            if (colon >= 0) {
+                host = listen.substring(0, colon).replace("[", "").replace("]", "");
+                portText = listen.substring(colon + 1);
+            }
+            int port = -1;
+            try {
+                port = Integer.parseInt(portText.trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            if (port < 0 || port > 65535 || host.isBlank()) {
+                error(key + ".listen", "expected HOST:PORT (e.g. 127.0.0.1:" + defaultPort + ") or a port, got '"
+                        + listen + "'");
+            }
+            long max = size(key + "." + sizeKey, m.get(sizeKey), 64L << 20);
+            if (max < 1024 || max > Integer.MAX_VALUE - 16) {
+                error(key + "." + sizeKey, "must be between 1KiB and 2GiB, got " + max);
+            }
+            Optional<Secret> token = Optional.ofNullable(string(key + ".token", m.get("token"))).map(Secret::of);
+            boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+            if (key.equals("http") && token.isEmpty() && !loopback && !m.containsKey("token")) {
+                error("http.token", "required when listening on " + host + " (not loopback): write token: "
+                        + "${ALIGNED_UPLOAD_TOKEN} and set that variable");
+            }
+            if (errors.size() > before) {
+                return null;
+            }
+            return new ReceiverSettings(host, port, max, token);
+        }
+
+        ImapMailbox mailbox(String pre, Object node) {
+            Map<String, Object> m = map(pre.substring(0, pre.length() - 1), node);
+            if (m == null) {
+                return null;
+            }
+            unknown(pre, m, IMAP);
+            int before = errors.size();
+            String host = required(pre + "host", m);
+            String user = required(pre + "user", m);
+            String password = string(pre + "password", m.get("password"));
+            if (password == null && !m.containsKey("password")) {
+                error(pre + "password", "missing; write password: ${ALIGNED_IMAP_PASSWORD} and set that "
+                        + "environment variable (keep passwords out of the file)");
+            }
+            ImapSecurity security = enumValue(pre + "security", m.get("security"), ImapSecurity.class, ImapSecurity.TLS);
+            AfterIngest after = enumValue(pre + "after_ingest", m.get("after_ingest"), AfterIngest.class,
+                    AfterIngest.MOVE);
+            int port = (int) number(pre + "port", m.get("port"), ImapMailbox.defaultPort(security));
+            String name = stringOr(pre + "name", m.get("name"), user + "@" + host);
+            String folder = stringOr(pre + "folder", m.get("folder"), "INBOX");
+            String processed = stringOr(pre + "processed_folder", m.get("processed_folder"), "Aligned/Processed");
+            String error = stringOr(pre + "error_folder", m.get("error_folder"), "Aligned/Error");
+            Duration poll = duration(pre + "poll_interval", m.get("poll_interval"), Duration.ofMinutes(1));
+            Duration timeout = duration(pre + "timeout", m.get("timeout"), Duration.ofSeconds(30));
+            boolean idle = bool(pre + "idle", m.get("idle"), true);
+            long maxBytes = size(pre + "max_message_bytes", m.get("max_message_bytes"), 64L << 20);
+            long maxPerPoll = number(pre + "max_messages_per_poll", m.get("max_messages_per_poll"), 500);
+            List<String> trust = new ArrayList<>();
+            for (Object o : list(pre + "trust_hosts", m.get("trust_hosts"))) {
+                String s = string(pre + "trust_hosts", o);
+                if (s != null) {
+                    trust.add(s);
+                }
+            }
+            // range and consistency checks too, except on keys already reported above
+            Set<String> reported = new java.util.HashSet<>();
+            for (ConfigError e : errors.subList(before, errors.size())) {
+                reported.add(e.key());
+            }
+            List<String> problems = ImapMailbox.problems(name, host, port, security, user, folder, processed, error,
+                    poll, timeout, maxBytes, (int) Math.min(Integer.MAX_VALUE, maxPerPoll));
+            for (String problem : problems) {
+                int colon = problem.indexOf(": ");
+                String key = pre + problem.substring(0, colon);
+                if (!reported.contains(key)) {
+                    error(key, problem.substring(colon + 2));
+                }
+            }
+            if (errors.size() > before) {
+                return null;
+            }
+            return new ImapMailbox(name, host, port, security, user, Secret.of(password == null ? "" : password),
+                    folder, processed, error, after, poll, idle, trust, timeout, maxBytes, (int) maxPerPoll);
+        }
+
+        WatchedDirectory directory(String pre, Object node, Path base) {
+            Object n = node instanceof String ? Map.of("path", node) : node;
+            Map<String, Object> m = map(pre.substring(0, pre.length() - 1), n);
+            if (m == null) {
+                return null;
+            }
+            unknown(pre, m, DIRECTORY);
+            String path = required(pre + "path", m);
+            Duration poll = duration(pre + "poll_interval", m.get("poll_interval"), Duration.ofMinutes(1));
+            if (path == null || poll == null) {
+                return null;
+            }
+            if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
+                error(pre + "poll_interval", "must be at least 1s, got " + poll);
+                return null;
+            }
+            Path p = Path.of(path);
+            return new WatchedDirectory(base != null && !p.isAbsolute() ? base.resolve(p).normalize() : p, poll);
+        }
+
+        void unknown(String pre, Map<String, Object> m, Set<String> known) {
+            for (String k : m.keySet()) {
+                if (!known.contains(k)) {
+                    error(pre + k, "unknown key; known keys here: " + String.join(", ", known.stream().sorted().toList()));
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map(String key, Object node) {
+            if (node instanceof Map<?, ?> m) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    out.put(String.valueOf(e.getKey()), e.getValue());
+                }
+                return out;
+            }
+            error(key, "expected a mapping (key: value lines), got " + describe(node));
+            return null;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Object> list(String key, Object node) {
+            if (node == null) {
+                return List.of();
+            }
+            if (node instanceof List<?> l) {
+                return (List<Object>) l;
+            }
+            error(key, "expected a list (lines starting with '- '), got " + describe(node));
+            return List.of();
+        }
+
+        String required(String key, Map<String, Object> m) {
+            String leaf = key.substring(key.lastIndexOf('.') + 1);
+            if (m.get(leaf) == null) {
+                error(key, "missing");
+                return null;
+            }
+            return string(key, m.get(leaf));
+        }
+
+        String stringOr(String key, Object node, String dflt) {
+            String s = node == null ? null : string(key, node);
+            return s == null ? dflt : s;
+        }
+
+        /** A scalar as text, with {@code ${NAME}} references replaced from the environment. */
+        String string(String key, Object node) {
+            if (node == null) {
+                return null;
+            }
+            if (node instanceof Map || node instanceof List) {
+                error(key, "expected a single value, got " + describe(node));
+                return null;
+            }
+            String s = String.valueOf(node);
+            Matcher mt = REF.matcher(s);
+            StringBuilder out = new StringBuilder();
+            while (mt.find()) {
+                String value = env.get(mt.group(1));
+                if (value == null) {
+                    error(key, "environment variable " + mt.group(1) + " is not set; export it before starting "
+                            + "Aligned (referenced as ${" + mt.group(1) + "})");
+                    return null;
+                }
+                mt.appendReplacement(out, Matcher.quoteReplacement(value));
+            }
+            mt.appendTail(out);
+            return out.toString();
+        }
+
+        long number(String key, Object node, long dflt) {
+            if (node == null) {
+                return dflt;
+            }
+            String s = string(key, node);
+            if (s == null) {
+                return dflt;
+            }
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                error(key, "expected a whole number, got '" + s + "'");
+                return dflt;
+            }
+        }
+
+        boolean bool(String key, Object node, boolean dflt) {
+            if (node == null) {
+                return dflt;
+            }
+            if (node instanceof Boolean b) {
+                return b;
+            }
+            String s = string(key, node);
+            if ("true".equalsIgnoreCase(s) || "false".equalsIgnoreCase(s)) {
+                return Boolean.parseBoolean(s);
+            }
+            error(key, "expected true or false, got '" + s + "'");
+            return dflt;
+        }
+
+        <E extends Enum<E>> E enumValue(String key, Object node, Class<E> type, E dflt) {
+            if (node == null) {
+                return dflt;
+            }
+            String s = string(key, node);
+            if (s == null) {
+                return dflt;
+            }
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(s.trim())) {
+                    return e;
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (E e : type.getEnumConstants()) {
+                names.add(e.name().toLowerCase(Locale.ROOT));
+            }
+            error(key, "expected one of " + String.join(", ", names) + ", got '" + s + "'");
+            return dflt;
+        }
+
+        /** {@code 90} (seconds), {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+        Duration duration(String key, Object node, Duration dflt) {
+            if (node == null) {
+                return dflt;
+            }
+            String s = string(key, node);
+            if (s == null) {
+                return dflt;
+            }
+            Matcher m = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?").matcher(s.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                error(key, "expected a duration such as 30s, 5m or 1h, got '" + s + "'");
+                return dflt;
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+        }
+
+        /** {@code 1048576}, {@code 64KiB}, {@code 64MiB}, {@code 1GiB} (also kB, MB, GB as powers of 1000). */
+        long size(String key, Object node, long dflt) {
+            if (node == null) {
+                return dflt;
+            }
+            String s = string(key, node);
+            if (s == null) {
+                return dflt;
+            }
+            Matcher m = Pattern.compile("(\\d{1,12})\\s*(b|kb|kib|mb|mib|gb|gib)?").matcher(s.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                error(key, "expected a size such as 1048576, 512KiB or 64MiB, got '" + s + "'");
+                return dflt;
+            }
+            long n = Long.parseLong(m.group(1));
+            long mult = switch (m.group(2) == null ? "b" : m.group(2)) {
+                case "kb" -> 1000L;
+                case "kib" -> 1024L;
+                case "mb" -> 1000_000L;
+                case "mib" -> 1L << 20;
+                case "gb" -> 1000_000_000L;
+                case "gib" -> 1L << 30;
+                default -> 1L;
+            };
+            return n > Long.MAX_VALUE / mult ? Long.MAX_VALUE : n * mult;
+        }
+
+        static String describe(Object node) {
+            if (node == null) {
+                return "nothing";
+            }
+            if (node instanceof Map) {
+                return "a mapping";
+            }
+            if (node instanceof List) {
+                return "a list";
+            }
+            return "'" + node + "'";
+        }
+    }
+}
