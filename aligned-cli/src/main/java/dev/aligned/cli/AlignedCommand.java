@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 ExportCommand.class,
                 DmarcCommand.class,
                 VerifyCommand.class,
+                CheckCommand.class,
         })
 final class AlignedCommand implements Runnable {
     @picocli.CommandLine.Spec
