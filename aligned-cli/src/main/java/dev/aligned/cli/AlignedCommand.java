@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 DmarcCommand.class,
                 VerifyCommand.class,
                 CheckCommand.class,
+                RecordCommand.class,
+                SetupCommand.class,
         })
 final class AlignedCommand implements Runnable {
     @picocli.CommandLine.Spec

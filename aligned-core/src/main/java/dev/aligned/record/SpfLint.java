@@ -257,6 +257,16 @@ final class SpfLint {
         return spent;
     }
 
+    /**
+     * What {@code include:target} would cost in a new record: 1 plus the lookups inside the target's tree.
+     * Problems (missing or broken records, loops) land in {@link #findings}.
+     */
+    int includeCost(String target) {
+        int cost = 1 + follow(DomainName.ROOT, target, "include:" + target, List.of("(new record)"), 1,
+                new LinkedHashSet<>(), false);
+        return cost;
+    }
+
     /** Follows an include/redirect; returns the lookups spent inside the target record. */
     private int follow(DomainName from, String spec, String termText, List<String> path, int depth,
             Set<DomainName> onPath, boolean redirect) {
