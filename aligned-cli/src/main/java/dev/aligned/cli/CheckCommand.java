@@ -70,6 +70,11 @@ final class CheckCommand implements Callable<Integer> {
             description = "A DKIM selector the domain signs with (repeatable); common selectors are tried too.")
     List<String> selectors = new ArrayList<>();
 
+    @Option(names = "--no-common-selectors",
+            description = "Try only the selectors given (and those of recognised services), not the common ones: "
+                    + "21 fewer queries per domain in bulk checks.")
+    boolean noCommonSelectors;
+
     @Option(names = "--ip", paramLabel = "IP",
             description = "A sending IP address, for the forward-confirmed reverse DNS rule (repeatable).")
     List<String> ips = new ArrayList<>();
@@ -111,7 +116,7 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         DomainChecker checker = DomainChecker.builder().resolver(dns.resolver()).selectors(selectors)
-                .sendingIps(sending).concurrency(concurrency).build();
+                .commonSelectors(!noCommonSelectors).sendingIps(sending).concurrency(concurrency).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean bulk = all.size() > 1;

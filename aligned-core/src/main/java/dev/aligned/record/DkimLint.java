@@ -40,9 +40,10 @@ final class DkimLint {
             }
         }
         if (keys.isEmpty() && requested.isEmpty() && !tempFailure) {
-            findings.add(new Finding(FindingCode.DKIM_NONE_FOUND, "No DKIM key at any of the " + common.size()
-                    + " common selectors tried (" + String.join(", ", common) + "); DKIM may use another selector, "
-                    + "or not be set up.", "Look up the selector in a DKIM-Signature header (s=) of a message you "
+            findings.add(new Finding(FindingCode.DKIM_NONE_FOUND, common.isEmpty()
+                    ? "No DKIM selector was given or known from the services in SPF, so no key was looked up."
+                    : "No DKIM key at any of the " + common.size() + " common selectors tried ("
+                    + String.join(", ", common) + "); DKIM may use another selector, or not be set up.", "Look up the selector in a DKIM-Signature header (s=) of a message you "
                     + "sent and run the check with --dkim-selector; if there is none, set up DKIM signing "
                     + "(`aligned setup` generates a key)."));
         }

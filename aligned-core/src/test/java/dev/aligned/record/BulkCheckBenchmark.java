@@ -52,6 +52,7 @@ public final class BulkCheckBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         String[] levels = (args.length > 1 ? args[1] : "1,8,32,128").split(",");
+        boolean prefetch = args.length <= 2 || Boolean.parseBoolean(args[2]);
         List<String> records = new ArrayList<>();
         records.add("_spf IN TXT \"v=spf1 ip4:198.51.100.0/24 ip6:2001:db8::/32 -all\"");
         records.add("mx IN A 192.0.2.25");
@@ -69,13 +70,15 @@ public final class BulkCheckBenchmark {
             for (int i = 0; i < n; i++) {
                 domains.add("d" + i + ".bench");
             }
-            System.out.printf("%d domains, %d CPUs%n", n, Runtime.getRuntime().availableProcessors());
+            System.out.printf("%d domains, %d CPUs, prefetch %s%n", n, Runtime.getRuntime().availableProcessors(),
+                    prefetch);
             for (String level : levels) {
                 int c = Integer.parseInt(level.strip());
                 Counting counting = new Counting(DnsjavaResolver.builder().server(nsd.address()).tries(3)
                         .timeout(Duration.ofSeconds(2)).build());
                 DnsResolver shared = CachingResolver.builder(counting).build();
-                DomainChecker checker = DomainChecker.builder().resolver(shared).concurrency(c).build();
+                DomainChecker checker = DomainChecker.builder().resolver(shared).concurrency(c)
+                        .prefetch(prefetch).build();
                 long t0 = System.nanoTime();
                 long[] grades = new long[5];
                 checker.checkAll(domains.iterator(), r -> {
@@ -88,6 +91,10 @@ public final class BulkCheckBenchmark {
                         + "%7.0f queries/s, %d temp failures, grades A..F %s%n", c, s, n / s, counting.queries.get(),
                         counting.queries.get() / (double) n, counting.queries.get() / s, counting.failures.get(),
                         java.util.Arrays.toString(grades));
+                if (counting.failures.get() > 0) {
+                    String log = nsd.log();
+                    System.out.println("nsd log tail: " + log.substring(Math.max(0, log.length() - 400)));
+                }
             }
             for (int threads : new int[] {32, 128}) {
                 DnsResolver raw = DnsjavaResolver.builder().server(nsd.address()).tries(3)
