@@ -263,6 +263,24 @@ class DomainCheckerTest {
     }
 
     @Test
+    void withoutPrefetchTheFindingsAreTheSame() {
+        DomainChecker sequential = DomainChecker.builder().resolver(dns).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .prefetch(false).build();
+        for (String domain : SCENARIOS.values().stream().distinct().toList()) {
+            assertEquals(checker.check(domain), sequential.check(domain), domain);
+        }
+    }
+
+    @Test
+    void withoutCommonSelectorsDkimSaysNothingWasLookedUp() {
+        CheckReport.Checked c = assertInstanceOf(CheckReport.Checked.class, DomainChecker.builder().resolver(dns)
+                .commonSelectors(false).build().check("clean.example"));
+        assertEquals("No DKIM selector was given or known from the services in SPF, so no key was looked up.",
+                c.findings(FindingCode.DKIM_NONE_FOUND).get(0).message());
+        assertEquals(List.of(), c.dkim());
+    }
+
+    @Test
     void everyCodeIsUniqueAndDotted() {
         Set<String> seen = new java.util.HashSet<>();
         for (FindingCode c : FindingCode.values()) {
