@@ -63,7 +63,7 @@ final class RecordDmarcCommand implements Callable<Integer> {
         ruf.forEach(b::ruf);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String name = domain == null ? "_dmarc" : "_dmarc." + domain;
+        String name = domain == null ? "_dmarc" : "_dmarc." + domain + ".";
         switch (b.build()) {
             case DmarcBuilder.Built built -> {
                 if (json) {
