@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Not a test: a measurement, run by hand (numbers in docs/benchmarks.md). Serves N generated domains from nsd
  * on loopback and checks them all at several concurrencies, counting the queries the checker sends; then a
- * raw dnsjava loop asks the same nsd TXT questions as fast as it can, for the server's ceiling.
+ * raw dnsjava loop asks the same nsd TXT questions as fast as it can, for the server's ceiling. Note: nsd's
+ * default response rate limiting (200/s) caps this unless {@code rrl-ratelimit: 0} is in nsd.conf.
  *
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat cp.txt) dev.aligned.record.BulkCheckBenchmark 10000 1,8,32,128
