@@ -140,6 +140,10 @@ public final class NsdServer implements AutoCloseable {
                     .append("  server-count: 1\n")
                     .append("  reuseport: no\n")
                     .append("  verbosity: 1\n")
+                    // Debian's nsd limits answers per source to 200/s (response rate limiting): tests and the
+                    // bulk-check benchmark ask much faster from one address, so the limit is off here.
+                    .append("  rrl-ratelimit: 0\n")
+                    .append("  rrl-whitelist-ratelimit: 0\n")
                     .append("remote-control:\n")
                     .append("  control-enable: no\n");
             int i = 0;
