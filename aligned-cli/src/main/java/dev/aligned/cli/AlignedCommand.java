@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ImportCommand.class,
                 ExportCommand.class,
+                DmarcCommand.class,
+                VerifyCommand.class,
         })
 final class AlignedCommand implements Runnable {
     @picocli.CommandLine.Spec
