@@ -8,10 +8,10 @@ import java.net.InetAddress;
  * {@link WholeMessageBenchmark}'s workload measured in process CPU time as well as wall time, which holds up
  * better than throughput on a machine shared with other work: authentications per CPU-second of the whole JVM
  * (including JIT and GC threads), next to {@code peers/auth_mailauth.js}, which reports the same for node.
- * Warms up for the given seconds first.
+ * Warms up for the given seconds first. {@code -Dprefetch=false} turns off the authenticator's DMARC prefetch.
  *
  * <pre>
- * java -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.auth.AuthCpuTime [SECONDS] [MESSAGE]
+ * java [-Dprefetch=false] -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.auth.AuthCpuTime [SECONDS] [MESSAGE]
  * </pre>
  */
 public final class AuthCpuTime {
@@ -24,7 +24,9 @@ public final class AuthCpuTime {
         byte[] message = WholeMessageBenchmark.resource("dkim/" + name);
         InetAddress client = InetAddress.getByName(WholeMessageBenchmark.CLIENT);
         EmailAuthenticator auth = EmailAuthenticator.builder(WholeMessageBenchmark.warm(WholeMessageBenchmark.zone()))
-                .authservId("mx.example.org").build();
+                .authservId("mx.example.org")
+                .prefetchAlignment(!"false".equals(System.getProperty("prefetch")))
+                .build();
         WholeMessageBenchmark.check(auth.authenticate(message, client, WholeMessageBenchmark.HELO,
                 WholeMessageBenchmark.MAIL_FROM));
         com.sun.management.OperatingSystemMXBean os =
