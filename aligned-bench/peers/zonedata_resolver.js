@@ -1,7 +1,7 @@
 'use strict';
 // Answers mailauth's DNS questions from OpenSPF-style zonedata (the conventions of Aligned's ZoneData):
 // ENOTFOUND for NXDOMAIN, ENODATA for NODATA, ETIMEOUT for a name marked TIMEOUT; CNAMEs followed.
-// Shared by dmarc-crosscheck/crosscheck_mailauth.js and auth_mailauth.js (same code as in spf_mailauth.js).
+// Shared by spf_mailauth.js, auth_mailauth.js and dmarc-crosscheck/crosscheck_mailauth.js.
 const TYPES = ['A', 'AAAA', 'MX', 'PTR', 'TXT', 'SPF', 'CNAME'];
 
 function loadZone(zonedata) {
