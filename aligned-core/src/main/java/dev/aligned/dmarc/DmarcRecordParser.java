@@ -39,7 +39,8 @@ import java.util.Set;
  *
  * <p>Rules: the first tag must be {@code v=DMARC1} (value case-sensitive) or the text is not a DMARC record;
  * unknown tags are ignored with a warning; an invalid value is discarded with an error and the default
- * applies; a tag given twice keeps its first value (the repeat is an error). Tag names and keyword values
+ * applies; a tag given twice keeps its first value (the repeat is an error), except p, sp and np, which then
+ * count as invalid (RFC 6376 section 3.2). Tag names and keyword values
  * are case-insensitive (RFC 5234 quoted strings).
  */
 public final class DmarcRecordParser {
@@ -111,8 +112,15 @@ public final class DmarcRecordParser {
         if (firstOffset > 0) {
             problem(1, Severity.WARNING, "whitespace before v=DMARC1; some receivers will not recognise the record");
         }
+        java.util.Set<String> repeatedPolicyTags = new java.util.TreeSet<>();
         for (TagValueList.Error e : list.errors()) {
-            problem(e.offset() + 1, Severity.ERROR, e.message() + "; ignored");
+            String repeated = repeatedPolicyTag(e.message());
+            if (repeated != null) {
+                repeatedPolicyTags.add(repeated);
+                problem(e.offset() + 1, Severity.ERROR, e.message() + REPEATED_POLICY_NOTE.formatted(repeated));
+            } else {
+                problem(e.offset() + 1, Severity.ERROR, e.message() + "; ignored");
+            }
         }
         Map<String, TagValueList.Tag> seen = new HashMap<>();
         seen.put("v", v);
@@ -126,8 +134,13 @@ public final class DmarcRecordParser {
             }
             TagValueList.Tag first = seen.putIfAbsent(name, t);
             if (first != null) {
+                boolean policyTag = POLICY_TAGS.contains(name);
+                if (policyTag) {
+                    repeatedPolicyTags.add(name);
+                }
                 problem(t.nameOffset() + 1, Severity.ERROR, "duplicate tag '" + name + "' (first at column "
-                        + (first.nameOffset() + 1) + "); this one is ignored");
+                        + (first.nameOffset() + 1) + ")" + (policyTag ? REPEATED_POLICY_NOTE.formatted(name)
+                        : "; this one is ignored"));
                 continue;
             }
             if (name.equals("p") && i != 1) {
@@ -135,6 +148,17 @@ public final class DmarcRecordParser {
                         "p= is not right after v=DMARC1; RFC 7489 receivers require it there (RFC 9989 does not)");
             }
             tag(b, name, t);
+        }
+        for (String name : repeatedPolicyTags) {
+            // RFC 6376 section 3.2, whose tag-list syntax DMARC records use: a repeated tag makes the list
+            // invalid. Which of two policies the owner meant cannot be known, so the tag counts as invalid and
+            // RFC 9989 section 4.10.1 decides (p=none when rua= is valid, otherwise no usable policy).
+            switch (name) {
+                case "p" -> b.p = Optional.empty();
+                case "sp" -> b.sp = Optional.empty();
+                default -> b.np = Optional.empty();
+            }
+            markInvalid(b, name);
         }
         if (!seen.containsKey("p")) {
             problem(1, Severity.WARNING, b.rua.isEmpty()
@@ -244,6 +268,20 @@ public final class DmarcRecordParser {
             }
             default -> throw new IllegalStateException("unhandled known tag " + name);
         }
+    }
+
+    private static final java.util.Set<String> POLICY_TAGS = java.util.Set.of("p", "sp", "np");
+    private static final String REPEATED_POLICY_NOTE = "; a record may not repeat a tag (RFC 6376 section 3.2 "
+            + "tag-list syntax), so %s= counts as invalid";
+
+    /** The policy tag a TagValueList "duplicate tag 'x'" error names (any case), or null. */
+    private static String repeatedPolicyTag(String message) {
+        String prefix = "duplicate tag '";
+        if (!message.startsWith(prefix) || !message.endsWith("'")) {
+            return null;
+        }
+        String name = message.substring(prefix.length(), message.length() - 1).toLowerCase(Locale.ROOT);
+        return POLICY_TAGS.contains(name) ? name : null;
     }
 
     private static void markInvalid(Builder b, String name) {

@@ -247,6 +247,20 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void repeatedPolicyTagIsAnInvalidPolicyNotTheFirstValue() {
+        // regression: "p=none; p=reject" was read as p=none (found by the mailauth/Mail::DMARC cross-check)
+        FixtureResolver dns = zone("example.com", "v=DMARC1; p=none; p=reject",
+                "q.example", "v=DMARC1; p=reject; p=none; rua=mailto:d@q.example").build();
+        DmarcEvaluation e = eval(dns, input("example.com", "other.example", PASS));
+        assertEquals(new DmarcResult.PermError("the record at _dmarc.example.com has an invalid p= and no valid rua=, "
+                + "so it cannot be applied (RFC 9989 section 4.10.1); fix the record"), e.result());
+        DmarcEvaluation withRua = eval(dns, input("q.example", null, null));
+        assertInstanceOf(DmarcResult.Fail.class, withRua.result());
+        assertEquals(Optional.of(Policy.NONE), withRua.policy());
+        assertEquals(Disposition.NONE, withRua.disposition());
+    }
+
+    @Test
     void invalidSubdomainPolicyWithRuaFallsBackToNone() {
         FixtureResolver dns = zone("example.com", "v=DMARC1; p=reject; sp=bogus; rua=mailto:d@example.com").build();
         DmarcEvaluation e = eval(dns, input("example.com", null, null));

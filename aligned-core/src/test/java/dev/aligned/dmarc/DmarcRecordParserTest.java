@@ -189,15 +189,26 @@ class DmarcRecordParserTest {
     }
 
     @Test
-    void duplicateTagKeepsTheFirstValue() {
+    void repeatedPolicyTagMakesThePolicyInvalid() {
+        // RFC 6376 section 3.2: a tag-list that repeats a tag is invalid; which policy was meant is unknowable
         var v = valid("v=DMARC1; p=none; p=reject");
-        assertEquals(Optional.of(Policy.NONE), v.record().policy());
-        assertEquals(List.of("DMARC record, column 19: duplicate tag 'p'; ignored"), messages(v));
+        assertEquals(Optional.empty(), v.record().policy());
+        assertTrue(v.record().policyInvalid());
+        assertEquals(List.of("DMARC record, column 19: duplicate tag 'p'; a record may not repeat a tag "
+                + "(RFC 6376 section 3.2 tag-list syntax), so p= counts as invalid"), messages(v));
         // the same tag in another case is a duplicate too (tag names are case-insensitive)
         var mixed = valid("v=DMARC1; p=none; P=reject");
-        assertEquals(Optional.of(Policy.NONE), mixed.record().policy());
-        assertEquals(List.of("DMARC record, column 19: duplicate tag 'p' (first at column 11); this one is ignored"),
-                messages(mixed));
+        assertEquals(Optional.empty(), mixed.record().policy());
+        assertEquals(List.of("DMARC record, column 19: duplicate tag 'p' (first at column 11); a record may not "
+                + "repeat a tag (RFC 6376 section 3.2 tag-list syntax), so p= counts as invalid"), messages(mixed));
+    }
+
+    @Test
+    void repeatedOtherTagKeepsTheFirstValue() {
+        var v = valid("v=DMARC1; p=reject; adkim=s; ADKIM=r");
+        assertEquals(Optional.of(Policy.REJECT), v.record().policy());
+        assertEquals(List.of("DMARC record, column 30: duplicate tag 'adkim' (first at column 21); this one is "
+                + "ignored"), messages(v));
     }
 
     @Test
