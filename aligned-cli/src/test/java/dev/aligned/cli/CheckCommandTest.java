@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CheckCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -30,8 +27,6 @@ class CheckCommandTest {
     static Path dir;
     static Path zone;
 
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void copyZone() throws IOException {
@@ -46,19 +41,13 @@ class CheckCommandTest {
         CheckCommand.terminal = () -> System.console() != null;
     }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void humanOutputGroupsByProtocolAndEndsWithTheNextStep() {
-        Run r = run("check", "monitor.example", "--dns", zone.toString());
+        CliRun r = run("check", "monitor.example", "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("monitor.example  grade D  (1 error, 4 warnings)\n"), r.out());
         assertTrue(r.out().contains("\nSPF      v=spf1 include:_spf.google.com ptr ~all\n"
@@ -74,7 +63,7 @@ class CheckCommandTest {
 
     @Test
     void cleanDomainPrintsNoFindings() {
-        Run r = run("check", "clean.example", "--dns", zone.toString());
+        CliRun r = run("check", "clean.example", "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("clean.example  grade A  (0 errors, 0 warnings)\n"), r.out());
         assertTrue(r.out().contains("DKIM     google: rsa 2048 bits\n"), r.out());
@@ -83,7 +72,7 @@ class CheckCommandTest {
 
     @Test
     void jsonFollowsTheDocumentedSchema() throws IOException {
-        Run r = run("check", "monitor.example", "--json", "--dns", zone.toString());
+        CliRun r = run("check", "monitor.example", "--json", "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode j = JSON.readTree(r.out());
         assertEquals("monitor.example", j.get("domain").asText());
@@ -107,7 +96,7 @@ class CheckCommandTest {
         CheckCommand.terminal = () -> false;
         Path list = dir.resolve("domains.txt");
         Files.writeString(list, "# my domains\nclean.example\nmonitor.example  # the new one\n\nnot_a domain\n");
-        Run r = run("check", "--file", list.toString(), "--dns", zone.toString());
+        CliRun r = run("check", "--file", list.toString(), "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
@@ -120,7 +109,7 @@ class CheckCommandTest {
     @Test
     void manyDomainsOnATerminalShowProgressAndOneLineEach() {
         CheckCommand.terminal = () -> true;
-        Run r = run("check", "clean.example", "monitor.example", "--dns", zone.toString());
+        CliRun r = run("check", "clean.example", "monitor.example", "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("clean.example                  A  0 errors, 0 warnings  Nothing to fix."),
                 r.out());

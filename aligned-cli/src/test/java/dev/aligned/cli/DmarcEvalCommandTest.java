@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
@@ -16,31 +15,19 @@ import picocli.CommandLine;
 
 class DmarcEvalCommandTest {
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return new ObjectMapper().readTree(out);
-        }
-    }
-
     static Path zone() throws URISyntaxException {
         return Path.of(DmarcEvalCommandTest.class.getResource("/dmarc/zone.yml").toURI());
     }
 
-    static Run run(String... args) throws URISyntaxException {
+    static CliRun run(String... args) throws URISyntaxException {
         List<String> all = new ArrayList<>(List.of("dmarc", "eval", "--dns", zone().toString()));
         all.addAll(List.of(args));
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.run(all.toArray(String[]::new));
     }
 
     @Test
     void jsonHasTheDocumentedFields() throws Exception {
-        Run r = run("--header-from", "example.com", "--spf", "bounce.example.com=pass", "--dkim", "example.net=pass",
+        CliRun r = run("--header-from", "example.com", "--spf", "bounce.example.com=pass", "--dkim", "example.net=pass",
                 "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode j = r.json();
@@ -107,15 +94,15 @@ class DmarcEvalCommandTest {
 
     @Test
     void humanOutputIsShortAndSaysWhatToDoNext() throws Exception {
-        Run r = run("--header-from", "nothing.example");
+        CliRun r = run("--header-from", "nothing.example");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("DMARC none for nothing.example\n"), r.out());
         assertTrue(r.out().contains("next: publish a record such as \"v=DMARC1; p=none; "
                 + "rua=mailto:dmarc@nothing.example\" at _dmarc.nothing.example."), r.out());
-        Run fail = run("--header-from", "example.com", "--spf", "mail.example.net=pass");
+        CliRun fail = run("--header-from", "example.com", "--spf", "mail.example.net=pass");
         assertTrue(fail.out().contains("  disposition  reject\n"), fail.out());
         assertTrue(fail.out().contains("  spf          mail.example.net pass, not aligned: "), fail.out());
-        Run sub = run("--header-from", "www.example.com", "--spf", "mail.example.net=pass");
+        CliRun sub = run("--header-from", "www.example.com", "--spf", "mail.example.net=pass");
         assertTrue(sub.out().contains("  policy       quarantine (sp= at _dmarc.example.com)\n"), sub.out());
         assertTrue(sub.out().contains("next: sign with DKIM d=example.com (or a name under it), or send with a "
                 + "MAIL FROM under example.com that SPF authorises."), sub.out());
@@ -123,10 +110,10 @@ class DmarcEvalCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors() throws Exception {
-        Run r = run("--header-from", "example.com", "--spf", "example.com");
+        CliRun r = run("--header-from", "example.com", "--spf", "example.com");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--spf expects DOMAIN=RESULT (e.g. example.com=pass), not 'example.com'"), r.err());
-        Run bad = run("--header-from", "example.com", "--dkim", "example.com=great");
+        CliRun bad = run("--header-from", "example.com", "--dkim", "example.com=great");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("--dkim: 'great' is not a result"), bad.err());
         assertEquals(2, run("--header-from", "example.com", "--mode", "rfc1").exit());

@@ -20,7 +20,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ImportExportCommandTest {
     static final long DAY = 1718236800L;
@@ -30,17 +29,9 @@ class ImportExportCommandTest {
     Path in;
     String db;
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     static String report(int n, String domain) {
@@ -78,7 +69,7 @@ class ImportExportCommandTest {
 
     @Test
     void importsEveryContainerRecursivelyAndPrintsTheJsonSummary() throws IOException {
-        Run r = run("import", in.toString(), "--db", db, "--json");
+        CliRun r = run("import", in.toString(), "--db", db, "--json");
         assertEquals(1, r.exit(), "two inputs failed: " + r.err());
         assertEquals("", r.err(), "no progress output when not on a terminal");
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -103,7 +94,7 @@ class ImportExportCommandTest {
     void reRunningSkipsWhatIsStoredAndTheHumanSummarySaysSo() throws IOException {
         run("import", in.toString(), "--db", db);
         Files.copy(in.resolve("a.xml"), tmp.resolve("a-again.xml"));
-        Run r = run("import", in.resolve("a.xml").toString(), in.resolve("c.zip").toString(),
+        CliRun r = run("import", in.resolve("a.xml").toString(), in.resolve("c.zip").toString(),
                 tmp.resolve("a-again.xml").toString(), "--db", db);
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals("Imported 3 files into " + db + "\n"
@@ -115,7 +106,7 @@ class ImportExportCommandTest {
 
     @Test
     void theHumanSummaryNamesEachFailureWithItsReason() {
-        Run r = run("import", in.resolve("broken.xml").toString(), tmp.resolve("missing.xml").toString(),
+        CliRun r = run("import", in.resolve("broken.xml").toString(), tmp.resolve("missing.xml").toString(),
                 "--db", db);
         assertEquals(1, r.exit());
         String out = r.out();
@@ -128,14 +119,14 @@ class ImportExportCommandTest {
     @Test
     void exportsCsvAndJsonFilteredByDomain() throws IOException {
         run("import", in.toString(), "--db", db);
-        Run csv = run("export", "--db", db, "--format", "csv", "--domain", "example.org");
+        CliRun csv = run("export", "--db", db, "--format", "csv", "--domain", "example.org");
         assertEquals(0, csv.exit(), csv.err());
         String[] lines = csv.out().split("\r\n");
         assertEquals(3, lines.length, csv.out());
         assertTrue(lines[0].startsWith("domain,org_name,report_id,begin,end,source_ip,messages"), lines[0]);
         assertEquals("example.org,reporter.example,id-4,2024-06-17T00:00:00Z,2024-06-17T23:59:59Z,192.0.2.4,40,"
                 + "none,pass,fail,example.org,,,example.org/s1=pass,example.org=fail,false", lines[1]);
-        Run json = run("export", "--db", db);
+        CliRun json = run("export", "--db", db);
         assertEquals(0, json.exit(), json.err());
         JsonNode rows = new ObjectMapper().readTree(json.out());
         assertEquals(16, rows.size());
@@ -145,14 +136,14 @@ class ImportExportCommandTest {
         }
         assertEquals(10 + 20 + 30 + 40 + 50 + 60 + 70 + 80 + 8, messages);
         Path file = tmp.resolve("out.csv");
-        Run toFile = run("export", "--db", db, "--format", "CSV", "-o", file.toString());
+        CliRun toFile = run("export", "--db", db, "--format", "CSV", "-o", file.toString());
         assertEquals("Exported 16 records to " + file + "\n", toFile.out().replace("\r\n", "\n"));
         assertEquals(17, Files.readAllLines(file).size());
     }
 
     @Test
     void exportWithoutAStoreSaysWhatToDo() {
-        Run r = run("export", "--db", tmp.resolve("none.db").toString());
+        CliRun r = run("export", "--db", tmp.resolve("none.db").toString());
         assertEquals(1, r.exit());
         assertEquals("aligned export: no report store at " + tmp.resolve("none.db")
                 + ": import reports first (aligned import PATH...) or pass --db\n", r.err().replace("\r\n", "\n"));
@@ -161,7 +152,7 @@ class ImportExportCommandTest {
 
     @Test
     void anUnknownExportFormatIsAUsageError() {
-        Run r = run("export", "--db", db, "--format", "xml");
+        CliRun r = run("export", "--db", db, "--format", "xml");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("unknown format 'xml': use json or csv"), r.err());
     }

@@ -29,13 +29,13 @@ class RecordAndSetupCommandTest {
         }
     }
 
-    static CheckCommandTest.Run run(String... args) {
+    static CliRun run(String... args) {
         return CheckCommandTest.run(args);
     }
 
     @Test
     void recordSpfPrintsTheRecordWithItsLookups() {
-        CheckCommandTest.Run r = run("record", "spf", "--mx", "--include", "_spf.google.com", "--ip4", "192.0.2.0/24",
+        CliRun r = run("record", "spf", "--mx", "--include", "_spf.google.com", "--ip4", "192.0.2.0/24",
                 "--all", "softfail", "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("v=spf1 mx ip4:192.0.2.0/24 include:_spf.google.com ~all\n\n"
@@ -44,7 +44,7 @@ class RecordAndSetupCommandTest {
 
     @Test
     void recordSpfRefusesOverTheLimitAndSaysWhatToDrop() {
-        CheckCommandTest.Run r = run("record", "spf", "--mx", "--a", "--include", "heavy.example", "--include",
+        CliRun r = run("record", "spf", "--mx", "--a", "--include", "heavy.example", "--include",
                 "sendgrid.net", "--dns", zone.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("The record needs 13 DNS lookups; receivers allow 10. Drop or flatten"), r.err());
@@ -53,7 +53,7 @@ class RecordAndSetupCommandTest {
 
     @Test
     void recordSpfFlattenPrintsNetworksAndTheUpkeep() {
-        CheckCommandTest.Run r = run("record", "spf", "--flatten", "heavy.example", "--dns", zone.toString());
+        CliRun r = run("record", "spf", "--flatten", "heavy.example", "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("v=spf1 ip4:203.0.113.1 ip4:203.0.113.2"), r.out());
         assertTrue(r.out().contains("(9 lookups)"), r.out());
@@ -62,12 +62,12 @@ class RecordAndSetupCommandTest {
 
     @Test
     void recordDmarcBuildsAndRefuses() throws IOException {
-        CheckCommandTest.Run ok = run("record", "dmarc", "--policy", "quarantine", "--rua", "d@example.com",
+        CliRun ok = run("record", "dmarc", "--policy", "quarantine", "--rua", "d@example.com",
                 "--adkim", "s", "--json");
         assertEquals(0, ok.exit(), ok.err());
         JsonNode j = CheckCommandTest.JSON.readTree(ok.out());
         assertEquals("v=DMARC1; p=quarantine; adkim=s; rua=mailto:d@example.com", j.get("record").asText());
-        CheckCommandTest.Run bad = run("record", "dmarc", "--policy", "none", "--testing");
+        CliRun bad = run("record", "dmarc", "--policy", "none", "--testing");
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("t=y with p=none has no effect"), bad.err());
         assertEquals(2, run("record", "dmarc").exit());
@@ -76,7 +76,7 @@ class RecordAndSetupCommandTest {
     @Test
     void setupPrintsEveryRecordInOrderAndTheyPassTheCheck() throws IOException {
         Path keys = dir.resolve("keys");
-        CheckCommandTest.Run r = run("setup", "new.example", "--service", "SendGrid", "--ip4", "192.0.2.25",
+        CliRun r = run("setup", "new.example", "--service", "SendGrid", "--ip4", "192.0.2.25",
                 "--selector", "s2026", "--algorithm", "ed25519", "--key-dir", keys.toString(), "--rua",
                 "dmarc@new.example", "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());

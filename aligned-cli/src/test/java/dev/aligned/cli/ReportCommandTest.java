@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,24 +14,15 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code aligned report parse|generate} end to end, on corpus files from the aligned-core test jar. */
 class ReportCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     Path corpus(String resource, String name) throws IOException {
@@ -50,7 +39,7 @@ class ReportCommandTest {
     @Test
     void parsePrintsAReadableSummary() throws IOException {
         Path f = corpus("parsedmarc/aggregate/rfc9990-sample.xml", "sample.xml");
-        Run r = run("report", "parse", f.toString());
+        CliRun r = run("report", "parse", f.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.err());
         assertEquals(f + ": aggregate report\n"
@@ -68,7 +57,7 @@ class ReportCommandTest {
         Path good = corpus("parsedmarc/aggregate/rfc9990-sample.xml", "sample.xml");
         Path bad = corpus("parsedmarc/aggregate/invalid_xml.xml", "invalid_xml.xml");
         Path ruf = corpus("parsedmarc/failure/dmarc_ruf_report_linkedin.eml", "ruf.eml");
-        Run r = run("report", "parse", "--json", bad.toString(), good.toString(), ruf.toString());
+        CliRun r = run("report", "parse", "--json", bad.toString(), good.toString(), ruf.toString());
         assertEquals(1, r.exit());
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
@@ -88,7 +77,7 @@ class ReportCommandTest {
     @Test
     void parseCsvPrintsHeaderAndOneLinePerRecord() throws IOException {
         Path gz = corpus("parsedmarc/extract_report/nice-input.xml.gz", "nice.xml.gz");
-        Run r = run("report", "parse", "--csv", gz.toString());
+        CliRun r = run("report", "parse", "--csv", gz.toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(21, lines.size());
@@ -98,7 +87,7 @@ class ReportCommandTest {
 
     @Test
     void missingFileFailsWithExitOne() {
-        Run r = run("report", "parse", dir.resolve("nope.xml").toString());
+        CliRun r = run("report", "parse", dir.resolve("nope.xml").toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("nope.xml: cannot read file"), r.err());
     }
@@ -112,16 +101,16 @@ class ReportCommandTest {
     @Test
     void generateFromParseJsonRoundTrips() throws IOException {
         Path src = corpus("parsedmarc/extract_report/nice-input.xml", "nice.xml");
-        Run json = run("report", "parse", "--json", src.toString());
+        CliRun json = run("report", "parse", "--json", src.toString());
         Path in = dir.resolve("records.json");
         Files.writeString(in, json.out());
-        Run gen = run("report", "generate", in.toString());
+        CliRun gen = run("report", "generate", in.toString());
         assertEquals(0, gen.exit(), gen.err());
         assertTrue(gen.out().startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feedback xmlns=\"urn:ietf:params"
                 + ":xml:ns:dmarc-2.0\">"), gen.out());
         Path xml = dir.resolve("gen.xml");
         Files.writeString(xml, gen.out());
-        Run again = run("report", "parse", "--json", xml.toString());
+        CliRun again = run("report", "parse", "--json", xml.toString());
         assertEquals(stripSource(json.out()).replaceAll(",\"warnings\":\\[[^\\]]*\\]", "")
                         .replace("\"pct\":100", "\"pct\":null"),
                 stripSource(again.out()).replaceAll(",\"warnings\":\\[[^\\]]*\\]", ""));
@@ -137,7 +126,7 @@ class ReportCommandTest {
         Path csv = dir.resolve("records.csv");
         Files.writeString(csv, run("report", "parse", "--csv", src.toString()).out());
         Path out = dir.resolve("out");
-        Run gen = run("report", "generate", csv.toString(), "--out-dir", out.toString(), "--gzip");
+        CliRun gen = run("report", "generate", csv.toString(), "--out-dir", out.toString(), "--gzip");
         assertEquals(0, gen.exit(), gen.err());
         List<Path> files;
         try (Stream<Path> s = Files.list(out)) {
@@ -146,7 +135,7 @@ class ReportCommandTest {
         assertEquals(1, files.size());
         String name = files.get(0).getFileName().toString();
         assertTrue(name.matches("google\\.com!example\\.com!\\d+!\\d+!\\d+\\.xml\\.gz"), name);
-        Run parsed = run("report", "parse", "--csv", files.get(0).toString());
+        CliRun parsed = run("report", "parse", "--csv", files.get(0).toString());
         assertEquals(0, parsed.exit(), parsed.err());
         List<String> a = run("report", "parse", "--csv", src.toString()).out().lines()
                 .map(l -> l.substring(l.indexOf(',')).replaceAll(",100,", ",,")).toList();
@@ -160,7 +149,7 @@ class ReportCommandTest {
         Files.writeString(in, "{\"report_metadata\":{},\"policy_published\":{},\"record\":[{\"row\":{\"source_ip\":"
                 + "\"192.0.2.1\",\"count\":1,\"policy_evaluated\":{\"disposition\":\"maybe\"}}}]}",
                 StandardCharsets.UTF_8);
-        Run r = run("report", "generate", in.toString());
+        CliRun r = run("report", "generate", in.toString());
         assertEquals(1, r.exit());
         assertEquals("aligned: " + in + ", object 1, record 1: unknown value 'maybe' for disposition",
                 r.err().strip());

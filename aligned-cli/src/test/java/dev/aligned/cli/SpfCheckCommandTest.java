@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SpfCheckCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -25,8 +22,6 @@ class SpfCheckCommandTest {
     static Path dir;
     static Path zone;
 
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void copyZone() throws IOException {
@@ -36,19 +31,13 @@ class SpfCheckCommandTest {
         }
     }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void failSaysWhatDecidedItTheLookupsAndWhatToChange() {
-        Run r = run("spf", "check", "--ip", "203.0.113.5", "--mail-from", "alice@example.com", "--helo",
+        CliRun r = run("spf", "check", "--ip", "203.0.113.5", "--mail-from", "alice@example.com", "--helo",
                 "mail.example.org", "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("""
@@ -65,7 +54,7 @@ class SpfCheckCommandTest {
 
     @Test
     void permerrorNamesTheColumnAndTheFix() {
-        Run r = run("spf", "check", "--ip", "192.0.2.77", "--mail-from", "x@broken.example.com", "--dns",
+        CliRun r = run("spf", "check", "--ip", "192.0.2.77", "--mail-from", "x@broken.example.com", "--dns",
                 zone.toString());
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("Error        broken.example.com: SPF record, column 8: unknown mechanism 'ipv4'\n"),
@@ -75,7 +64,7 @@ class SpfCheckCommandTest {
 
     @Test
     void jsonCarriesTheAgreedFields() throws IOException {
-        Run r = run("spf", "check", "--ip", "2001:db8::1", "--mail-from", "x@example.com", "--dns", zone.toString(),
+        CliRun r = run("spf", "check", "--ip", "2001:db8::1", "--mail-from", "x@example.com", "--dns", zone.toString(),
                 "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode j = JSON.readTree(r.out());
@@ -117,7 +106,7 @@ class SpfCheckCommandTest {
 
     @Test
     void traceShowsEachStepIndentedByIncludeDepth() {
-        Run r = run("spf", "check", "--ip", "2001:db8::7", "--mail-from", "x@example.com", "--dns", zone.toString(),
+        CliRun r = run("spf", "check", "--ip", "2001:db8::7", "--mail-from", "x@example.com", "--dns", zone.toString(),
                 "--trace");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("\nTrace:\n  example.com: record: v=spf1 ip4:192.0.2.0/24 a:web.example.com mx "
@@ -132,7 +121,7 @@ class SpfCheckCommandTest {
         try {
             System.setIn(new java.io.ByteArrayInputStream("{\"ip\":\"192.0.2.1\",\"mail_from\":\"a@example.com\"}\n[]\n"
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            Run r = run("spf", "check", "--batch", "-", "--dns", zone.toString());
+            CliRun r = run("spf", "check", "--batch", "-", "--dns", zone.toString());
             assertEquals(0, r.exit(), r.err());
             String[] lines = r.out().split("\n");
             assertEquals(2, lines.length);
@@ -146,7 +135,7 @@ class SpfCheckCommandTest {
 
     @Test
     void usageErrorsExitWith2() {
-        Run badIp = run("spf", "check", "--ip", "1.2.3", "--mail-from", "a@example.com", "--dns", zone.toString());
+        CliRun badIp = run("spf", "check", "--ip", "1.2.3", "--mail-from", "a@example.com", "--dns", zone.toString());
         assertEquals(2, badIp.exit());
         assertTrue(badIp.err().startsWith("--ip: '1.2.3' is not an IPv4 or IPv6 address"), badIp.err());
         assertEquals(2, run("spf", "check", "--mail-from", "a@example.com").exit());
@@ -157,7 +146,7 @@ class SpfCheckCommandTest {
 
     @Test
     void missingFixtureFileIsARuntimeFailure() {
-        Run r = run("spf", "check", "--ip", "192.0.2.1", "--mail-from", "a@example.com", "--dns",
+        CliRun r = run("spf", "check", "--ip", "192.0.2.1", "--mail-from", "a@example.com", "--dns",
                 dir.resolve("absent.yml").toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("absent.yml: no such file"), r.err());
@@ -178,7 +167,7 @@ class SpfCheckCommandTest {
         }
         Path batch = dir.resolve("batch.jsonl");
         Files.write(batch, lines);
-        Run r = run("spf", "check", "--batch", batch.toString(), "--dns", zone.toString());
+        CliRun r = run("spf", "check", "--batch", batch.toString(), "--dns", zone.toString());
         assertEquals(0, r.exit(), r.err());
         String[] out = r.out().split("\n");
         assertEquals(lines.size(), out.length);

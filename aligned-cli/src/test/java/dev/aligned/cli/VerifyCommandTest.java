@@ -5,36 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class VerifyCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
 
     static Path resource(String name) throws Exception {
         return Path.of(VerifyCommandTest.class.getResource("/verify/" + name).toURI());
     }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
-    static Run verify(String... extra) throws Exception {
+    static CliRun verify(String... extra) throws Exception {
         List<String> a = new ArrayList<>(List.of("verify", resource("rfc8463-signed.eml").toString(),
                 "--dns", resource("zone.yml").toString(), "--authserv-id", "mx.example.net"));
         a.addAll(List.of(extra));
@@ -43,7 +32,7 @@ class VerifyCommandTest {
 
     @Test
     void printsTheAuthenticationResultsHeader() throws Exception {
-        Run r = verify("--ip", "213.165.64.12", "--mail-from", "joe@football.example.com", "--helo",
+        CliRun r = verify("--ip", "213.165.64.12", "--mail-from", "joe@football.example.com", "--helo",
                 "mail.football.example.com");
         assertEquals(0, r.exit(), r.err());
         assertEquals("""
@@ -60,7 +49,7 @@ class VerifyCommandTest {
 
     @Test
     void jsonHoldsEveryResult() throws Exception {
-        Run r = verify("--ip", "192.0.2.7", "--mail-from", "bounce@football.example.com", "--json");
+        CliRun r = verify("--ip", "192.0.2.7", "--mail-from", "bounce@football.example.com", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals("softfail", j.get("spf").get("result").asText());
@@ -80,7 +69,7 @@ class VerifyCommandTest {
                 + "\tby mx.example.net with ESMTPS id 1; Sat, 28 Nov 2026 06:00:00 +0000\r\n"
                 + "Received: from inner ([10.0.0.1]) by mail.example.com; Sat, 28 Nov 2026 05:59:59 +0000\r\n"
                 + "From: a@example.com\r\n\r\nhi\r\n");
-        Run r = run("verify", msg.toString(), "--dns", resource("zone.yml").toString());
+        CliRun r = run("verify", msg.toString(), "--dns", resource("zone.yml").toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--ip is missing: SPF needs the IP address of the SMTP client that sent the "
                 + "message. The topmost Received header names 198.51.100.23; to use it: aligned verify " + msg
@@ -89,14 +78,14 @@ class VerifyCommandTest {
 
     @Test
     void missingIpWithoutReceivedSaysSo() throws Exception {
-        Run r = verify();
+        CliRun r = verify();
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("No Received header in the message names one."), r.err());
     }
 
     @Test
     void hostNameIsNotAnIp() throws Exception {
-        Run r = verify("--ip", "mail.example.com");
+        CliRun r = verify("--ip", "mail.example.com");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--ip: 'mail.example.com' is not an IPv4 or IPv6 address"), r.err());
         assertEquals(2, verify("--ip", "999.1.1.1").exit());
@@ -107,7 +96,7 @@ class VerifyCommandTest {
         Path msg = dir.resolve("m.eml");
         Files.writeString(msg, "Return-Path: <joe@football.example.com>\r\n"
                 + Files.readString(resource("rfc8463-signed.eml")));
-        Run r = run("verify", msg.toString(), "--ip", "213.165.64.12", "--dns", resource("zone.yml").toString());
+        CliRun r = run("verify", msg.toString(), "--ip", "213.165.64.12", "--dns", resource("zone.yml").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("note: no --mail-from; using Return-Path <joe@football.example.com>"), r.err());
         assertTrue(r.out().contains("spf=pass"), r.out());
@@ -115,7 +104,7 @@ class VerifyCommandTest {
 
     @Test
     void missingMessageFileIsARuntimeFailure() throws Exception {
-        Run r = run("verify", "/nonexistent/m.eml", "--ip", "192.0.2.1", "--dns", resource("zone.yml").toString());
+        CliRun r = run("verify", "/nonexistent/m.eml", "--ip", "192.0.2.1", "--dns", resource("zone.yml").toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("/nonexistent/m.eml: no such file"), r.err());
     }
