@@ -1,7 +1,6 @@
 package dev.aligned.dns;
 
 import java.net.IDN;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -244,9 +243,5 @@ public final class DomainName implements Comparable<DomainName> {
     @Override
     public String toString() {
         return name;
-    }
-
-    static List<String> copy(List<String> l) {
-        return List.copyOf(new ArrayList<>(l));
     }
 }
