@@ -1,0 +1,550 @@
+package dev.aligned.server.web;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the pages and the API show, read from the store's tables: the same records serve both (HTML and JSON).
+ * Messages are always sums of record counts (from {@code daily_rollups}), never row counts. Every list is capped.
+ */
+final class Queries {
+    static final int MAX_ROWS = 500;
+
+    /** Which domains a viewer may see: every one, or a set. */
+    record Scope(boolean all, Set<String> domains) {
+        static final Scope ALL = new Scope(true, Set.of());
+
+        boolean allows(String domain) {
+            return all || domains.contains(domain);
+        }
+
+        /** {@code AND col IN (?,...)} for a restricted viewer; the parameters go to {@code params}. */
+        String sql(String column, List<Object> params) {
+            if (all) {
+                return "";
+            }
+            if (domains.isEmpty()) {
+                return " AND 1 = 0";
+            }
+            params.addAll(domains);
+            return " AND " + column + " IN (" + String.join(", ", java.util.Collections.nCopies(domains.size(), "?")) + ")";
+        }
+    }
+
+    /** An inclusive range of UTC days; {@code days} 0 means everything stored. */
+    record Period(int days, LocalDate from, LocalDate to) {
+        static Period lastDays(int days, LocalDate today) {
+            return days <= 0 ? new Period(0, LocalDate.EPOCH, today.plusDays(1))
+                    : new Period(days, today.minusDays(days - 1L), today);
+        }
+
+        long fromDay() {
+            return from.toEpochDay();
+        }
+
+        long toDay() {
+            return to.toEpochDay();
+        }
+    }
+
+    record DomainSummary(String domain, long messages, long dmarcPass, long spfAligned, long dkimAligned,
+            long sources, double passRate, String policy) {
+    }
+
+    record DayPoint(String day, long messages, long dmarcPass, long spfAligned, long dkimAligned, long quarantined,
+            long rejected) {
+    }
+
+    record Source(String ip, long messages, long dmarcPass, long spfAligned, long dkimAligned, double passRate,
+            String firstDay, String lastDay, String classification, String advice) {
+    }
+
+    record Auth(String method, String domain, String selector, String result, String humanResult) {
+    }
+
+    record RecordRow(long report, String orgName, String reportId, int seq, String day, String sourceIp,
+            long messages, String disposition, String dkim, String spf, String headerFrom, String envelopeFrom,
+            String reasons, List<Auth> auth) {
+    }
+
+    record Reporter(String orgName, long reports, long messages) {
+    }
+
+    record SourceDetail(String domain, String ip, long messages, long dmarcPass, List<Reporter> reporters,
+            List<RecordRow> records) {
+    }
+
+    record ReportRow(long id, String domain, String day, String orgName, String reportId, String email,
+            String dateBegin, String dateEnd, int records, long messages, String policy, Long conflictOf,
+            String blobSha256, String source, String storedAt) {
+    }
+
+    record ReportDetail(ReportRow report, Map<String, String> policyPublished, String generator, String errors,
+            String warnings, List<RecordRow> records, boolean recordsTruncated) {
+    }
+
+    record FailureRow(long id, String domain, String day, String feedbackType, String arrivalDate, String sourceIp,
+            String originalMailFrom, String authFailure, String deliveryResult, String blobSha256) {
+    }
+
+    record FailureDetail(FailureRow summary, Map<String, String> fields, String originalHeaders, String warnings,
+            String source) {
+    }
+
+    record IngestRow(long id, String blobSha256, String source, String startedAt, String outcome, int reportsNew,
+            int reportsDuplicate, int reportsConflict, int reportsFailed, List<String> errors) {
+    }
+
+    record CheckRow(long id, String domain, String checkedAt, String grade, String nextStep, int errors,
+            int warnings, List<String> findings) {
+    }
+
+    record Readiness(String domain, int days, String currentPolicy, String nextPolicy, long messages,
+            long dmarcPass, long failing, long failingFromMostlyAligned, double passRate, boolean ready,
+            String verdict, List<Source> fixFirst) {
+    }
+
+    private final WebDb db;
+
+    Queries(WebDb db) {
+        this.db = db;
+    }
+
+    // ------------------------------------------------------------------ domains
+
+    List<DomainSummary> domains(Scope scope, Period p) {
+        return db.read(c -> {
+            List<Object> params = new ArrayList<>(List.of(p.fromDay(), p.toDay()));
+            String where = scope.sql("domain", params);
+            List<DomainSummary> rows = WebDb.query(c, "SELECT domain, SUM(messages), "
+                    + "SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END), "
+                    + "SUM(CASE WHEN spf = 'pass' THEN messages ELSE 0 END), "
+                    + "SUM(CASE WHEN dkim = 'pass' THEN messages ELSE 0 END), COUNT(DISTINCT source_ip) "
+                    + "FROM daily_rollups WHERE day BETWEEN ? AND ?" + where + " GROUP BY domain ORDER BY 2 DESC, 1",
+                    rs -> new DomainSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rate(rs.getLong(3), rs.getLong(2)), ""),
+                    params.toArray());
+            List<DomainSummary> out = new ArrayList<>();
+            for (DomainSummary d : rows.subList(0, Math.min(rows.size(), MAX_ROWS))) {
+                out.add(new DomainSummary(d.domain(), d.messages(), d.dmarcPass(), d.spfAligned(), d.dkimAligned(),
+                        d.sources(), d.passRate(), policy(c, d.domain())));
+            }
+            return out;
+        });
+    }
+
+    /** Every domain the store has reports for, within the scope (for the filter list). */
+    List<String> domainNames(Scope scope) {
+        return db.read(c -> {
+            List<Object> params = new ArrayList<>();
+            String where = scope.sql("domain", params);
+            return WebDb.query(c, "SELECT DISTINCT domain FROM reports WHERE 1 = 1" + where + " ORDER BY domain LIMIT "
+                    + MAX_ROWS, rs -> rs.getString(1), params.toArray());
+        });
+    }
+
+    private static String policy(Connection c, String domain) throws SQLException {
+        List<String> p = WebDb.query(c, "SELECT policy_p FROM reports WHERE domain = ? ORDER BY day DESC, id DESC LIMIT 1",
+                rs -> rs.getString(1), domain);
+        return p.isEmpty() || p.get(0) == null ? "" : p.get(0);
+    }
+
+    /** Messages per day (every day of the period present, zeros included), for one domain or all in scope. */
+    List<DayPoint> days(Scope scope, Optional<String> domain, Period p) {
+        List<DayPoint> sparse = db.read(c -> {
+            List<Object> params = new ArrayList<>(List.of(p.fromDay(), p.toDay()));
+            String where = scope.sql("domain", params);
+            if (domain.isPresent()) {
+                where += " AND domain = ?";
+                params.add(domain.get());
+            }
+            return WebDb.query(c, "SELECT day, SUM(messages), SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END), "
+                    + "SUM(CASE WHEN spf = 'pass' THEN messages ELSE 0 END), "
+                    + "SUM(CASE WHEN dkim = 'pass' THEN messages ELSE 0 END), "
+                    + "SUM(CASE WHEN disposition = 'quarantine' THEN messages ELSE 0 END), "
+                    + "SUM(CASE WHEN disposition = 'reject' THEN messages ELSE 0 END) "
+                    + "FROM daily_rollups WHERE day BETWEEN ? AND ?" + where + " GROUP BY day ORDER BY day",
+                    rs -> new DayPoint(LocalDate.ofEpochDay(rs.getLong(1)).toString(), rs.getLong(2), rs.getLong(3),
+                            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)), params.toArray());
+        });
+        if (sparse.isEmpty()) {
+            return sparse;
+        }
+        // fill the gaps from the first day with data (or the period start) to the period end, at most 400 days
+        LocalDate first = p.days() == 0 ? LocalDate.parse(sparse.get(0).day()) : p.from();
+        LocalDate last = p.days() == 0 ? LocalDate.parse(sparse.get(sparse.size() - 1).day()) : p.to();
+        if (last.toEpochDay() - first.toEpochDay() > 400) {
+            return sparse;
+        }
+        Map<String, DayPoint> byDay = new LinkedHashMap<>();
+        sparse.forEach(d -> byDay.put(d.day(), d));
+        List<DayPoint> out = new ArrayList<>();
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            out.add(byDay.getOrDefault(d.toString(), new DayPoint(d.toString(), 0, 0, 0, 0, 0, 0)));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ sources
+
+    List<Source> sources(String domain, Period p) {
+        return db.read(c -> WebDb.query(c, "SELECT source_ip, SUM(messages), "
+                + "SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END), "
+                + "SUM(CASE WHEN spf = 'pass' THEN messages ELSE 0 END), "
+                + "SUM(CASE WHEN dkim = 'pass' THEN messages ELSE 0 END), MIN(day), MAX(day) "
+                + "FROM daily_rollups WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY source_ip ORDER BY 2 DESC, 1 LIMIT "
+                + MAX_ROWS, Queries::source, domain, p.fromDay(), p.toDay()));
+    }
+
+    private static Source source(ResultSet rs) throws SQLException {
+        long messages = rs.getLong(2);
+        long pass = rs.getLong(3);
+        long spf = rs.getLong(4);
+        long dkim = rs.getLong(5);
+        double rate = rate(pass, messages);
+        String cls;
+        String advice;
+        if (rate >= 0.95) {
+            cls = "aligned";
+            advice = "authenticated and aligned";
+        } else if (pass > 0) {
+            cls = "partly failing";
+            advice = dkim == 0 ? "SPF passes for some mail only and DKIM never aligns: sign this sender's mail with "
+                    + "a DKIM key of your domain" : spf == 0 ? "DKIM aligns for some mail only and SPF never aligns: "
+                    + "add the sender to your SPF record or align its MAIL FROM" : "some of its mail fails: a "
+                    + "forwarder, or a second sending path missing DKIM";
+        } else {
+            cls = "unknown or spoofing";
+            advice = "never authenticated as your domain: if you use this sender, publish its SPF include and DKIM "
+                    + "key; if not, it is what p=reject stops";
+        }
+        return new Source(rs.getString(1), messages, pass, spf, dkim, rate, LocalDate.ofEpochDay(rs.getLong(6)).toString(),
+                LocalDate.ofEpochDay(rs.getLong(7)).toString(), cls, advice);
+    }
+
+    Optional<Source> sourceSummary(String domain, String ip, Period p) {
+        List<Source> s = db.read(c -> WebDb.query(c, "SELECT source_ip, SUM(messages), "
+                + "SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END), "
+                + "SUM(CASE WHEN spf = 'pass' THEN messages ELSE 0 END), "
+                + "SUM(CASE WHEN dkim = 'pass' THEN messages ELSE 0 END), MIN(day), MAX(day) "
+                + "FROM daily_rollups WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ? GROUP BY source_ip",
+                Queries::source, domain, ip, p.fromDay(), p.toDay()));
+        return s.stream().findFirst();
+    }
+
+    SourceDetail source(String domain, String ip, Period p) {
+        return db.read(c -> {
+            List<RecordRow> records = records(c, "rec.domain = ? AND rec.source_ip = ? AND rec.day BETWEEN ? AND ?",
+                    "rec.day DESC, rec.report_id DESC, rec.seq", domain, ip, p.fromDay(), p.toDay());
+            List<Reporter> reporters = WebDb.query(c, "SELECT r.org_name, COUNT(DISTINCT r.id), SUM(rec.messages) "
+                    + "FROM records rec JOIN reports r ON r.id = rec.report_id WHERE rec.domain = ? AND rec.source_ip = ? "
+                    + "AND rec.day BETWEEN ? AND ? GROUP BY r.org_name ORDER BY 3 DESC LIMIT " + MAX_ROWS,
+                    rs -> new Reporter(rs.getString(1), rs.getLong(2), rs.getLong(3)), domain, ip, p.fromDay(), p.toDay());
+            long messages = 0;
+            long pass = 0;
+            for (Object[] r : WebDb.query(c, "SELECT SUM(messages), SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END) "
+                    + "FROM daily_rollups WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ?",
+                    rs -> new Object[] {rs.getLong(1), rs.getLong(2)}, domain, ip, p.fromDay(), p.toDay())) {
+                messages = (Long) r[0];
+                pass = (Long) r[1];
+            }
+            return new SourceDetail(domain, ip, messages, pass, reporters, records);
+        });
+    }
+
+    /** Records (with their auth results) matching {@code where} on {@code records rec}, at most {@link #MAX_ROWS}. */
+    private static List<RecordRow> records(Connection c, String where, String order, Object... params)
+            throws SQLException {
+        List<RecordRow> rows = WebDb.query(c, "SELECT rec.report_id, r.org_name, r.report_id, rec.seq, rec.day, "
+                + "rec.source_ip, rec.messages, rec.disposition, rec.dkim, rec.spf, rec.header_from, rec.envelope_from, "
+                + "rec.reasons FROM records rec JOIN reports r ON r.id = rec.report_id WHERE " + where + " ORDER BY "
+                + order + " LIMIT " + MAX_ROWS,
+                rs -> new RecordRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        LocalDate.ofEpochDay(rs.getLong(5)).toString(), rs.getString(6), rs.getLong(7),
+                        nz(rs.getString(8)), nz(rs.getString(9)), nz(rs.getString(10)), rs.getString(11),
+                        nz(rs.getString(12)), nz(rs.getString(13)), List.of()), params);
+        List<RecordRow> out = new ArrayList<>(rows.size());
+        for (RecordRow r : rows) {
+            List<Auth> auth = WebDb.query(c, "SELECT method, domain, selector, result, human_result FROM auth_results "
+                    + "WHERE report_id = ? AND seq = ? ORDER BY method, n", rs -> new Auth(rs.getString(1),
+                            rs.getString(2), nz(rs.getString(3)), nz(rs.getString(4)), nz(rs.getString(5))),
+                    r.report(), r.seq());
+            out.add(new RecordRow(r.report(), r.orgName(), r.reportId(), r.seq(), r.day(), r.sourceIp(), r.messages(),
+                    r.disposition(), r.dkim(), r.spf(), r.headerFrom(), r.envelopeFrom(), r.reasons(), auth));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ reports
+
+    private static final String REPORT_COLUMNS = "id, domain, day, org_name, report_id, email, date_begin, date_end, "
+            + "record_count, message_count, policy_p, conflict_of, blob_sha256, source, stored_at";
+
+    private static ReportRow reportRow(ResultSet rs) throws SQLException {
+        return new ReportRow(rs.getLong(1), rs.getString(2), LocalDate.ofEpochDay(rs.getLong(3)).toString(),
+                rs.getString(4), rs.getString(5), rs.getString(6), instant(Accounts.nullableLong(rs, 7)),
+                instant(Accounts.nullableLong(rs, 8)), rs.getInt(9), rs.getLong(10), nz(rs.getString(11)),
+                Accounts.nullableLong(rs, 12), rs.getString(13), rs.getString(14), instant(rs.getLong(15)));
+    }
+
+    List<ReportRow> reports(Scope scope, Optional<String> domain, Optional<String> org, Period p) {
+        return db.read(c -> {
+            List<Object> params = new ArrayList<>(List.of(p.fromDay(), p.toDay()));
+            String where = scope.sql("domain", params);
+            if (domain.isPresent()) {
+                where += " AND domain = ?";
+                params.add(domain.get());
+            }
+            if (org.isPresent()) {
+                where += " AND org_name = ?";
+                params.add(org.get());
+            }
+            return WebDb.query(c, "SELECT " + REPORT_COLUMNS + " FROM reports WHERE day BETWEEN ? AND ?" + where
+                    + " ORDER BY day DESC, id DESC LIMIT " + MAX_ROWS, Queries::reportRow, params.toArray());
+        });
+    }
+
+    List<Reporter> reporters(Scope scope, Optional<String> domain, Period p) {
+        return db.read(c -> {
+            List<Object> params = new ArrayList<>(List.of(p.fromDay(), p.toDay()));
+            String where = scope.sql("domain", params);
+            if (domain.isPresent()) {
+                where += " AND domain = ?";
+                params.add(domain.get());
+            }
+            return WebDb.query(c, "SELECT org_name, COUNT(*), SUM(message_count) FROM reports WHERE day BETWEEN ? AND ?"
+                    + where + " GROUP BY org_name ORDER BY 3 DESC, 1 LIMIT " + MAX_ROWS,
+                    rs -> new Reporter(rs.getString(1), rs.getLong(2), rs.getLong(3)), params.toArray());
+        });
+    }
+
+    Optional<ReportDetail> report(long id) {
+        return db.read(c -> {
+            List<ReportRow> r = WebDb.query(c, "SELECT " + REPORT_COLUMNS + " FROM reports WHERE id = ?",
+                    Queries::reportRow, id);
+            if (r.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, String> policy = new LinkedHashMap<>();
+            String[] extra = new String[3];
+            WebDb.query(c, "SELECT policy_p, policy_sp, policy_np, policy_adkim, policy_aspf, policy_pct, policy_fo, "
+                    + "policy_testing, policy_discovery, generator, errors, warnings FROM reports WHERE id = ?", rs -> {
+                        String[] names = {"p", "sp", "np", "adkim", "aspf", "pct", "fo", "t", "discovery"};
+                        for (int i = 0; i < names.length; i++) {
+                            String v = rs.getString(i + 1);
+                            if (v != null) {
+                                policy.put(names[i], v);
+                            }
+                        }
+                        extra[0] = nz(rs.getString(10));
+                        extra[1] = nz(rs.getString(11));
+                        extra[2] = nz(rs.getString(12));
+                        return null;
+                    }, id);
+            List<RecordRow> records = records(c, "rec.report_id = ?", "rec.seq", id);
+            return Optional.of(new ReportDetail(r.get(0), policy, extra[0], extra[1], extra[2], records,
+                    records.size() < r.get(0).records()));
+        });
+    }
+
+    // ------------------------------------------------------------------ failure reports
+
+    private static final String FAILURE_COLUMNS = "id, domain, day, feedback_type, arrival_date, source_ip, "
+            + "original_mail_from, auth_failure, delivery_result, blob_sha256";
+
+    private static FailureRow failureRow(ResultSet rs) throws SQLException {
+        return new FailureRow(rs.getLong(1), rs.getString(2), LocalDate.ofEpochDay(rs.getLong(3)).toString(),
+                rs.getString(4), nz(rs.getString(5)), nz(rs.getString(6)), nz(rs.getString(7)), nz(rs.getString(8)),
+                nz(rs.getString(9)), rs.getString(10));
+    }
+
+    List<FailureRow> failures(Scope scope, Optional<String> domain, Period p) {
+        return db.read(c -> {
+            List<Object> params = new ArrayList<>();
+            String where = scope.sql("domain", params);
+            if (domain.isPresent()) {
+                where += " AND domain = ?";
+                params.add(domain.get());
+            }
+            if (p.days() > 0) {
+                where += " AND day BETWEEN ? AND ?";
+                params.add(p.fromDay());
+                params.add(p.toDay());
+            }
+            return WebDb.query(c, "SELECT " + FAILURE_COLUMNS + " FROM failure_reports WHERE 1 = 1" + where
+                    + " ORDER BY day DESC, id DESC LIMIT " + MAX_ROWS, Queries::failureRow, params.toArray());
+        });
+    }
+
+    Optional<FailureDetail> failure(long id) {
+        return db.read(c -> {
+            List<FailureRow> r = WebDb.query(c, "SELECT " + FAILURE_COLUMNS + " FROM failure_reports WHERE id = ?",
+                    Queries::failureRow, id);
+            if (r.isEmpty()) {
+                return Optional.empty();
+            }
+            String[] names = {"Format", "User-Agent", "Original-Rcpt-To", "Reported-Domain", "Reported-URI",
+                    "Authentication-Results", "Identity-Alignment", "DKIM-Domain", "DKIM-Identity", "DKIM-Selector",
+                    "SPF-DNS", "Other fields"};
+            Map<String, String> fields = new LinkedHashMap<>();
+            String[] rest = new String[3];
+            WebDb.query(c, "SELECT format, user_agent, original_rcpt_to, reported_domain, reported_uri, "
+                    + "authentication_results, identity_alignment, dkim_domain, dkim_identity, dkim_selector, spf_dns, "
+                    + "other_fields, original_headers, warnings, source FROM failure_reports WHERE id = ?", rs -> {
+                        for (int i = 0; i < names.length; i++) {
+                            String v = rs.getString(i + 1);
+                            if (v != null) {
+                                fields.put(names[i], v);
+                            }
+                        }
+                        rest[0] = nz(rs.getString(13));
+                        rest[1] = nz(rs.getString(14));
+                        rest[2] = rs.getString(15);
+                        return null;
+                    }, id);
+            return Optional.of(new FailureDetail(r.get(0), fields, rest[0], rest[1], rest[2]));
+        });
+    }
+
+    /** The domain a blob's reports belong to (every one of them), for access checks on downloads. */
+    List<String> blobDomains(String sha256) {
+        return db.read(c -> WebDb.query(c, "SELECT domain FROM reports WHERE blob_sha256 = ? UNION "
+                + "SELECT domain FROM failure_reports WHERE blob_sha256 = ?", rs -> rs.getString(1), sha256, sha256));
+    }
+
+    // ------------------------------------------------------------------ ingestion log
+
+    List<IngestRow> ingestLog(boolean errorsOnly) {
+        return db.read(c -> {
+            List<IngestRow> rows = WebDb.query(c, "SELECT id, blob_sha256, source, started_at, outcome, reports_new, "
+                    + "reports_duplicate, reports_conflict, reports_failed FROM ingest_attempts"
+                    + (errorsOnly ? " WHERE reports_failed > 0 OR outcome IN ('failed', 'partial')" : "")
+                    + " ORDER BY id DESC LIMIT " + MAX_ROWS,
+                    rs -> new IngestRow(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs.getLong(4)),
+                            rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), List.of()));
+            List<IngestRow> out = new ArrayList<>();
+            for (IngestRow r : rows) {
+                List<String> errors = r.reportsFailed() == 0 && !r.outcome().equals("failed") ? List.of()
+                        : WebDb.query(c, "SELECT error FROM ingest_errors WHERE attempt_id = ? ORDER BY n LIMIT 20",
+                                rs -> rs.getString(1), r.id());
+                out.add(new IngestRow(r.id(), r.blobSha256(), r.source(), r.startedAt(), r.outcome(), r.reportsNew(),
+                        r.reportsDuplicate(), r.reportsConflict(), r.reportsFailed(), errors));
+            }
+            return out;
+        });
+    }
+
+    /** Whether the store holds any report or input at all (the demo only fills an empty store). */
+    boolean empty() {
+        return db.read(c -> WebDb.query(c, "SELECT COUNT(*) FROM blobs", rs -> rs.getLong(1)).get(0) == 0);
+    }
+
+    Metrics.StoreFigures storeFigures() {
+        return db.read(c -> {
+            Map<String, Long> byOutcome = new java.util.TreeMap<>();
+            WebDb.query(c, "SELECT outcome, COUNT(*) FROM ingest_attempts GROUP BY outcome",
+                    rs -> byOutcome.put(rs.getString(1), rs.getLong(2)));
+            long failures = WebDb.query(c, "SELECT COALESCE(SUM(reports_failed), 0) FROM ingest_attempts",
+                    rs -> rs.getLong(1)).get(0);
+            long pending = WebDb.query(c, "SELECT COUNT(*) FROM blobs WHERE state = 'received'", rs -> rs.getLong(1)).get(0);
+            long reports = WebDb.query(c, "SELECT COUNT(*) FROM reports", rs -> rs.getLong(1)).get(0);
+            long records = WebDb.query(c, "SELECT COALESCE(SUM(record_count), 0) FROM reports", rs -> rs.getLong(1)).get(0);
+            long fr = WebDb.query(c, "SELECT COUNT(*) FROM failure_reports", rs -> rs.getLong(1)).get(0);
+            return new Metrics.StoreFigures(byOutcome, failures, pending, reports, records, fr);
+        });
+    }
+
+    // ------------------------------------------------------------------ domain records
+
+    /** DKIM selectors seen in reports for the domain (its own d= signatures), most used first. */
+    List<String> selectors(String domain) {
+        return db.read(c -> WebDb.query(c, "SELECT a.selector, COUNT(*) FROM auth_results a JOIN records rec "
+                + "ON rec.report_id = a.report_id AND rec.seq = a.seq WHERE rec.domain = ? AND a.method = 'dkim' "
+                + "AND a.domain = ? AND a.selector IS NOT NULL AND a.selector <> '' GROUP BY a.selector "
+                + "ORDER BY 2 DESC LIMIT 20", rs -> rs.getString(1), domain, domain));
+    }
+
+    void saveCheck(String domain, Instant at, String grade, String nextStep, int errors, int warnings,
+            List<String> findings) {
+        db.tx(c -> WebDb.insert(c, "INSERT INTO record_checks (domain, checked_at, grade, next_step, errors, warnings, "
+                + "findings) VALUES (?, ?, ?, ?, ?, ?, ?)", domain, at.toEpochMilli(), grade, nextStep, errors, warnings,
+                String.join("\n", findings)));
+    }
+
+    List<CheckRow> checks(String domain) {
+        return db.read(c -> WebDb.query(c, "SELECT id, domain, checked_at, grade, next_step, errors, warnings, findings "
+                + "FROM record_checks WHERE domain = ? ORDER BY checked_at DESC, id DESC LIMIT 100",
+                rs -> new CheckRow(rs.getLong(1), rs.getString(2), instant(rs.getLong(3)), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8).isEmpty() ? List.of()
+                                : Arrays.asList(rs.getString(8).split("\n"))), domain));
+    }
+
+    // ------------------------------------------------------------------ readiness
+
+    /**
+     * Replays the period under the next policy step: the messages that failed DMARC and would now be quarantined
+     * or rejected, and how many of them come from sources that otherwise authenticate (likely legitimate).
+     */
+    Readiness readiness(String domain, Period p) {
+        List<Source> sources = sources(domain, p);
+        String current = db.read(c -> policy(c, domain));
+        long messages = 0;
+        long pass = 0;
+        long failingLegit = 0;
+        List<Source> fix = new ArrayList<>();
+        for (Source s : sources) {
+            messages += s.messages();
+            pass += s.dmarcPass();
+            if (s.passRate() >= 0.5 && s.dmarcPass() < s.messages()) {
+                failingLegit += s.messages() - s.dmarcPass();
+                if (fix.size() < 10) {
+                    fix.add(s);
+                }
+            }
+        }
+        String next = switch (current) {
+            case "reject" -> "reject";
+            case "quarantine" -> "reject";
+            default -> "quarantine";
+        };
+        double rate = rate(pass, messages);
+        boolean ready = messages > 0 && failingLegit * 1000 <= messages; // at most 0.1 % of legitimate mail lost
+        String verdict;
+        if (messages == 0) {
+            verdict = "no reports in this period: wait for a few days of reports before changing the policy";
+        } else if (current.equals("reject")) {
+            verdict = "p=reject already: failing mail is refused; watch new sources";
+        } else if (ready) {
+            verdict = "ready for p=" + next + ": " + failingLegit + " of " + messages + " messages from your known "
+                    + "senders would have been affected in the last " + (p.days() == 0 ? "period" : p.days() + " days");
+        } else {
+            verdict = "not ready for p=" + next + ": " + failingLegit + " messages from senders that otherwise "
+                    + "authenticate would have been " + (next.equals("reject") ? "rejected" : "quarantined")
+                    + "; fix them first";
+        }
+        return new Readiness(domain, p.days(), current.isEmpty() ? "unknown" : current, next, messages, pass,
+                messages - pass, failingLegit, rate, ready, verdict, fix);
+    }
+
+    static double rate(long part, long whole) {
+        return whole == 0 ? 0 : (double) part / whole;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String instant(Long millis) {
+        return millis == null ? "" : Instant.ofEpochMilli(millis).toString();
+    }
+}
