@@ -22,13 +22,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aligned serve [--config FILE] [--db URL]}: runs an {@link AlignedServer} (every ingest source of the
- * configuration file) until SIGTERM or Ctrl-C, printing one line per started component and one per poll that
- * read something.
+ * {@code aligned serve [--config FILE] [--db URL] [--listen HOST:PORT] [--demo]}: runs an {@link AlignedServer}
+ * (every ingest source of the configuration file, and the web dashboard) until SIGTERM or Ctrl-C, printing one line
+ * per started component and one per poll that read something. {@code --demo} serves a demo database (in the data
+ * directory unless {@code --db} is given) filled with the bundled sample reports when empty.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run Aligned as a server: the ingest sources of the configuration file (IMAP mailboxes, "
-                + "watched directories, SMTP receiver, HTTP upload) over one report store, until SIGTERM or Ctrl-C.",
+        description = {"Run Aligned as a server: the web dashboard and JSON API (--listen, default 127.0.0.1:8080) and "
+                + "the ingest sources of the configuration file (IMAP mailboxes, watched directories, SMTP receiver, "
+                + "HTTP upload) over one report store, until SIGTERM or Ctrl-C.",
+                "--demo: a demo database filled with the bundled sample reports; the login is printed.",
                 "On start, reports archived but not stored by an earlier process are parsed again. Several "
                         + "servers may share one PostgreSQL database (--db jdbc:postgresql://...)."},
         footer = {"", "Exit status: 0 stopped by a signal, 1 the store or a listener failed, 2 usage or "
@@ -44,8 +47,33 @@ final class ServeCommand implements Callable<Integer> {
                     + "the data directory. PostgreSQL password from $ALIGNED_DB_PASSWORD or database.password.")
     String db;
 
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Where the dashboard listens (default: ${DEFAULT-VALUE}; port 0: any free port). "
+                    + "No TLS: put a reverse proxy in front for remote users, with --secure-cookies.")
+    String listen;
+
+    @Option(names = "--no-web", description = "Do not run the dashboard (ingest only).")
+    boolean noWeb;
+
+    @Option(names = "--demo", description = "Serve a demo database (demo.db in the data directory, or --db) "
+            + "filled with the bundled sample reports and 30 generated days when it is empty.")
+    boolean demo;
+
+    @Option(names = "--secure-cookies", description = "Mark session cookies Secure (behind a TLS reverse proxy).")
+    boolean secureCookies;
+
+    @Option(names = "--max-upload", paramLabel = "BYTES", defaultValue = "33554432",
+            description = "Largest report file the dashboard accepts (default: ${DEFAULT-VALUE}).")
+    long maxUpload;
+
+    @picocli.CommandLine.Mixin
+    DnsOptions dns;
+
     @Spec
     CommandSpec spec;
+
+    /** The dashboard, once started (tests read its port). */
+    volatile dev.aligned.server.web.WebServer web;
 
     /** The environment for ${NAME} references (tests replace it). */
     Map<String, String> env = System.getenv();
@@ -53,9 +81,87 @@ final class ServeCommand implements Callable<Integer> {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    /** Components beyond the ingest sources of the file (the dashboard adds itself here). */
-    List<ServerComponent> components(ReportStore store) {
-        return List.of();
+    /** Components beyond the ingest sources of the file: the dashboard unless {@code --no-web}. */
+    List<ServerComponent> components(ReportStore store, String url, String password, PrintWriter out) {
+        if (noWeb) {
+            return List.of();
+        }
+        java.net.InetSocketAddress address = listenAddress(listen);
+        dev.aligned.store.Ingestor ingestor = dev.aligned.store.Ingestor.builder(store).build();
+        dev.aligned.server.web.WebServer.Builder b = dev.aligned.server.web.WebServer.builder(store, ingestor, url)
+                .credentials(null, password).bind(address.getAddress()).port(address.getPort())
+                .maxUploadBytes(maxUpload).secureCookies(secureCookies).resolver(dns.resolver())
+                .console(new java.io.PrintStream(new WriterOutputStream(out), true, java.nio.charset.StandardCharsets.UTF_8))
+                .adminPassword(env.get("ALIGNED_ADMIN_PASSWORD")).demo(demo);
+        return List.of(new ServerComponent() {
+            @Override
+            public void start() throws IOException {
+                web = b.build().start();
+            }
+
+            @Override
+            public void close() {
+                if (web != null) {
+                    web.close();
+                }
+            }
+
+            @Override
+            public String name() {
+                return "dashboard on " + web.url();
+            }
+        });
+    }
+
+    /** {@code HOST:PORT}, {@code [V6]:PORT} or {@code PORT}. */
+    static java.net.InetSocketAddress listenAddress(String s) {
+        String host = "127.0.0.1";
+        String port = s;
+        int colon = s.lastIndexOf(':');
+        if (colon >= 0) {
+            host = s.substring(0, colon);
+            port = s.substring(colon + 1);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ServeCommand()),
+                    "--listen: '" + s + "' is not HOST:PORT (e.g. 127.0.0.1:8080)");
+        }
+        if (p < 0 || p > 65535) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ServeCommand()),
+                    "--listen: port " + p + " is not between 0 and 65535");
+        }
+        try {
+            return new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), p);
+        } catch (java.net.UnknownHostException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ServeCommand()),
+                    "--listen: cannot resolve host '" + host + "'; give an IP address");
+        }
+    }
+
+    /** Feeds the dashboard's console lines (the first-start password) into the command's output. */
+    private static final class WriterOutputStream extends java.io.OutputStream {
+        private final PrintWriter out;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        WriterOutputStream(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                out.print(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                line.reset();
+            }
+        }
     }
 
     @Override
@@ -70,7 +176,15 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         String url = db != null ? DataDirectory.urlFor(db)
+                : demo ? "jdbc:sqlite:" + DataDirectory.defaultDatabaseFile().resolveSibling("demo.db")
                 : cfg.databaseUrl().map(DataDirectory::urlFor).orElse(DataDirectory.defaultDatabaseUrl());
+        java.net.InetSocketAddress address;
+        try {
+            address = listenAddress(listen);
+        } catch (picocli.CommandLine.ParameterException e) {
+            err.println("aligned serve: " + e.getMessage());
+            return 2;
+        }
         Optional<Secret> password = cfg.databasePassword()
                 .or(() -> Optional.ofNullable(env.get("ALIGNED_DB_PASSWORD")).map(Secret::of));
         String display = IngestCommand.display(url);
@@ -80,13 +194,26 @@ final class ServeCommand implements Callable<Integer> {
             AlignedServer.Builder b = AlignedServer.builder(store).config(cfg)
                     .lock(MailboxLock.forDatabase(url, password.orElse(null)))
                     .events(o -> IngestCommand.report(o, out, err));
-            components(store).forEach(b::component);
+            if (demo) {
+                out.println("Loading the demo reports into " + display + " ...");
+                out.flush();
+                dev.aligned.server.web.DemoData.Result r = dev.aligned.server.web.DemoData.loadIfEmpty(store,
+                        dev.aligned.store.Ingestor.builder(store).build(), java.time.Clock.systemUTC());
+                out.println(r.loaded() ? "  " + r.files() + " files: " + r.reports() + " reports stored, " + r.failed()
+                        + " unreadable on purpose (see the ingestion log)" : "  the database already holds reports; "
+                        + "nothing loaded");
+                out.flush();
+            }
+            components(store, url, password.map(Secret::reveal).orElse(null), out).forEach(b::component);
             try (AlignedServer running = b.build()) {
                 out.println("Aligned serving " + display);
                 out.flush();
                 running.start();
                 for (ServerComponent c : running.components()) {
                     out.println("  " + c.name());
+                }
+                if (web != null) {
+                    out.println("Open " + web.url() + " in a browser.");
                 }
                 if (running.components().isEmpty()) {
                     out.println("Nothing to run: give --config FILE with imap, directories, smtp or http "

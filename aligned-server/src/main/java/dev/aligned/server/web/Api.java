@@ -15,17 +15,18 @@ import java.util.Optional;
  */
 final class Api {
     /** The query parameters each GET route reads (for the OpenAPI document). */
-    static final Map<String, List<String>> QUERY = Map.of(
-            "/api/v1/overview", List.of("days", "domain"),
-            "/api/v1/domains/{domain}", List.of("days"),
-            "/api/v1/domains/{domain}/sources", List.of("days"),
-            "/api/v1/domains/{domain}/sources/{ip}", List.of("days"),
-            "/api/v1/domains/{domain}/readiness", List.of("days"),
-            "/api/v1/reports", List.of("days", "domain", "org"),
-            "/api/v1/reporters", List.of("days", "domain"),
-            "/api/v1/failures", List.of("days", "domain"),
-            "/api/v1/ingest", List.of("errors"),
-            "/api/v1/upload", List.of("name"));
+    static final Map<String, List<String>> QUERY = Map.ofEntries(
+            Map.entry("/api/v1/overview", List.of("days", "domain")),
+            Map.entry("/api/v1/domains/{domain}", List.of("days")),
+            Map.entry("/api/v1/domains/{domain}/sources", List.of("days")),
+            Map.entry("/api/v1/domains/{domain}/sources/{ip}", List.of("days")),
+            Map.entry("/api/v1/domains/{domain}/readiness", List.of("days")),
+            Map.entry("/api/v1/domains/{domain}/disagreements", List.of("days")),
+            Map.entry("/api/v1/reports", List.of("days", "domain", "org")),
+            Map.entry("/api/v1/reporters", List.of("days", "domain")),
+            Map.entry("/api/v1/failures", List.of("days", "domain")),
+            Map.entry("/api/v1/ingest", List.of("errors")),
+            Map.entry("/api/v1/upload", List.of("name")));
 
     private final WebServer web;
     private final Pages pages;
@@ -51,6 +52,8 @@ final class Api {
                 this::source);
         web.route("GET", "/api/v1/domains/{domain}/readiness", user, "Policy readiness: the period replayed under the next step.",
                 this::readiness);
+        web.route("GET", "/api/v1/domains/{domain}/disagreements", user, "Records where the receiver's "
+                + "policy_evaluated disagrees with alignment recomputed from auth_results.", this::disagreements);
         web.route("GET", "/api/v1/domains/{domain}/checks", user, "History of live DNS checks of the domain.",
                 this::checks);
         web.route("POST", "/api/v1/domains/{domain}/checks", user, "Run a live DNS check (DomainChecker) now.",
@@ -116,7 +119,7 @@ final class Api {
         m.put("domain", d.get());
         m.put("period", period(p));
         m.put("days", web.queries.days(r.scope(), d, p));
-        m.put("readiness", web.queries.readiness(d.get(), p));
+        m.put("readiness", web.insights.readiness(d.get(), p));
         return Resp.json(200, m);
     }
 
@@ -126,7 +129,7 @@ final class Api {
             return notFound();
         }
         Period p = pages.period(r);
-        return Resp.json(200, Map.of("domain", d.get(), "period", period(p), "sources", web.queries.sources(d.get(), p)));
+        return Resp.json(200, Map.of("domain", d.get(), "period", period(p), "sources", web.insights.sources(d.get(), p)));
     }
 
     private Resp source(Req r) {
@@ -137,14 +140,21 @@ final class Api {
         Period p = pages.period(r);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("period", period(p));
-        m.put("summary", web.queries.sourceSummary(d.get(), r.param(1), p).orElse(null));
+        m.put("summary", web.insights.source(d.get(), r.param(1), p).orElse(null));
         m.put("detail", web.queries.source(d.get(), r.param(1), p));
         return Resp.json(200, m);
     }
 
     private Resp readiness(Req r) {
         Optional<String> d = Pages.domainParam(r, r.param(0));
-        return d.isEmpty() ? notFound() : Resp.json(200, web.queries.readiness(d.get(), pages.period(r)));
+        return d.isEmpty() ? notFound() : Resp.json(200, web.insights.readiness(d.get(), pages.period(r)));
+    }
+
+    private Resp disagreements(Req r) {
+        Optional<String> d = Pages.domainParam(r, r.param(0));
+        Period p = pages.period(r);
+        return d.isEmpty() ? notFound() : Resp.json(200, Map.of("domain", d.get(), "period", period(p),
+                "disagreements", web.insights.disagreements(d.get(), p)));
     }
 
     private Resp checks(Req r) {
@@ -152,7 +162,7 @@ final class Api {
         if (d.isEmpty()) {
             return notFound();
         }
-        return Resp.json(200, Map.of("domain", d.get(), "selectorsSeen", web.queries.selectors(d.get()),
+        return Resp.json(200, Map.of("domain", d.get(), "selectorsSeen", web.insights.selectors(d.get()),
                 "checks", web.queries.checks(d.get())));
     }
 

@@ -1,23 +1,21 @@
 package dev.aligned.server.web;
 
 import dev.aligned.record.CheckReport;
-import dev.aligned.record.DomainChecker;
 import dev.aligned.record.Finding;
 import dev.aligned.record.Severity;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Live domain checks: {@link DomainChecker} fed with the DKIM selectors seen in reports; results kept as history. */
+/**
+ * Live domain checks: {@link dev.aligned.record.DomainChecker} fed with the DKIM selectors seen in reports (through
+ * the analysis stage); every result is kept as history.
+ */
 final class Checks {
     private Checks() {
     }
 
     static Queries.CheckRow run(WebServer web, String domain) {
-        List<String> selectors = web.queries.selectors(domain);
-        DomainChecker checker = DomainChecker.builder().resolver(web.resolver).clock(web.clock).selectors(selectors)
-                .timeout(Duration.ofSeconds(15)).build();
-        CheckReport report = checker.check(domain);
+        CheckReport report = web.insights.check(domain);
         java.time.Instant at = web.clock.instant();
         return switch (report) {
             case CheckReport.NotChecked n -> {

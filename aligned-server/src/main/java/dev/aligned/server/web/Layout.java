@@ -130,8 +130,8 @@ final class Layout {
 
     static String cls(String classification) {
         return switch (classification) {
-            case "aligned" -> "ok";
-            case "partly failing" -> "warn";
+            case "authenticated", "forwarded" -> "ok";
+            case "service failing" -> "warn";
             default -> "bad";
         };
     }

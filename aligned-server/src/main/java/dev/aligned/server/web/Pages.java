@@ -203,8 +203,9 @@ final class Pages {
         String domain = d.get();
         Period p = period(r);
         List<Queries.DayPoint> days = web.queries.days(r.scope(), d, p);
-        List<Queries.Source> sources = web.queries.sources(domain, p);
-        Queries.Readiness ready = web.queries.readiness(domain, p);
+        List<Queries.Source> sources = web.insights.sources(domain, p);
+        Queries.Readiness ready = web.insights.readiness(domain, p);
+        List<Queries.Disagreement> disagreements = web.insights.disagreements(domain, p);
         Html h = new Html();
         h.el("h1", domain, "id", "domain-name");
         h.open("p", "class", "links");
@@ -218,19 +219,20 @@ final class Pages {
         h.open("div", "class", "cards");
         card(h, "Messages", Layout.num(ready.messages()), "domain-messages");
         card(h, "DMARC pass", Layout.pct(ready.passRate()), "domain-pass");
-        card(h, "Policy", "p=" + ready.currentPolicy(), "domain-policy");
+        card(h, "Policy", ready.currentPolicy(), "domain-policy");
         card(h, "Sources", Integer.toString(sources.size()), "domain-sources");
         h.close();
         h.open("section", "class", "readiness " + (ready.ready() ? "ok" : "warn"), "id", "readiness");
-        h.el("h2", "Ready for p=" + ready.nextPolicy() + "?");
-        h.el("p", ready.verdict());
+        h.el("h2", (ready.ready() ? "Ready for " : "Not ready for ") + ready.nextPolicy());
+        h.el("p", ready.verdict(), "id", "readiness-why");
+        h.el("p", Layout.num(ready.legitimateAffected()) + " messages from your services and forwarders would be hit; "
+                + Layout.num(ready.unknownAffected()) + " failing messages from unknown sources would be stopped.");
         if (!ready.fixFirst().isEmpty()) {
             h.el("p", "Fix first:");
-            h.open("ul");
-            for (Queries.Source s : ready.fixFirst()) {
-                h.open("li").el("a", s.ip(), "href", "/domains/" + Layout.seg(domain) + "/sources/" + Layout.seg(s.ip())
-                        + q(p)).text(": " + Layout.num(s.messages() - s.dmarcPass()) + " failing messages \u2014 "
-                        + s.advice()).close();
+            h.open("ul", "id", "fix-first");
+            for (Queries.Fix f : ready.fixFirst()) {
+                h.open("li").el("strong", f.action()).text(" \u2014 " + f.why() + " (" + Layout.num(f.messages())
+                        + " messages)").close();
             }
             h.close();
         }
@@ -245,22 +247,41 @@ final class Pages {
         h.empty("input", "type", "search", "class", "table-filter", "data-table", "sources", "placeholder",
                 "filter sources", "aria-label", "filter sources");
         h.open("table", "id", "sources", "class", "data");
-        Layout.head(h, "Source IP", "Messages", "DMARC pass", "SPF aligned", "DKIM aligned", "Class", "What to do",
-                "Seen");
+        Layout.head(h, "Source IP", "Reverse DNS", "Service", "Messages", "DMARC pass", "SPF aligned", "DKIM aligned",
+                "Class", "What it is / what to do");
         h.open("tbody");
         for (Queries.Source s : sources) {
             h.open("tr", "class", Layout.cls(s.classification()));
             Layout.tdLink(h, "/domains/" + Layout.seg(domain) + "/sources/" + Layout.seg(s.ip()) + q(p), s.ip());
+            Layout.td(h, s.reverseDns() + (s.forwardConfirmed() ? "" : s.reverseDns().isEmpty() ? "" : " (unconfirmed)"));
+            Layout.td(h, s.service());
             Layout.tdNum(h, s.messages());
             h.el("td", Layout.pct(s.passRate()), "class", "num");
             h.el("td", Layout.pct(Queries.rate(s.spfAligned(), s.messages())), "class", "num");
             h.el("td", Layout.pct(Queries.rate(s.dkimAligned(), s.messages())), "class", "num");
             h.el("td", s.classification(), "class", "tag");
             Layout.td(h, s.advice());
-            Layout.td(h, s.firstDay().equals(s.lastDay()) ? s.firstDay() : s.firstDay() + " \u2013 " + s.lastDay());
             h.close();
         }
         h.close().close();
+        if (!disagreements.isEmpty()) {
+            h.el("h2", "Where receivers disagree with the recomputed alignment");
+            h.open("table", "id", "disagreements", "class", "data");
+            Layout.head(h, "Day", "Source IP", "Header From", "Field", "Reported", "Recomputed", "Messages");
+            h.open("tbody");
+            for (Queries.Disagreement x : disagreements) {
+                h.open("tr");
+                Layout.td(h, x.day());
+                Layout.td(h, x.sourceIp());
+                Layout.td(h, x.headerFrom());
+                Layout.td(h, x.field());
+                Layout.td(h, x.reported());
+                Layout.td(h, x.recomputed());
+                Layout.tdNum(h, x.messages());
+                h.close();
+            }
+            h.close().close();
+        }
         return page(200, domain, r, h);
     }
 
@@ -277,9 +298,22 @@ final class Pages {
         h.el("h1", "Source " + ip, "id", "source-ip");
         Layout.filters(h, "/domains/" + Layout.seg(d.get()) + "/sources/" + Layout.seg(ip), List.of(), Optional.empty(),
                 p.days(), false);
-        web.queries.sourceSummary(d.get(), ip, p).ifPresent(sum -> Layout.facts(h, "Messages", Layout.num(sum.messages()),
-                "DMARC pass", Layout.pct(sum.passRate()), "Class", sum.classification(), "What to do", sum.advice(),
-                "Seen", sum.firstDay() + " \u2013 " + sum.lastDay()));
+        web.insights.source(d.get(), ip, p).ifPresent(sum -> {
+            Layout.facts(h, "Reverse DNS", sum.reverseDns().isEmpty() ? "(none known)" : sum.reverseDns()
+                    + (sum.forwardConfirmed() ? " (forward-confirmed)" : " (not confirmed)"), "Service",
+                    sum.service().isEmpty() ? "(not recognised)" : sum.service(), "Messages", Layout.num(sum.messages()),
+                    "DMARC pass", Layout.pct(sum.passRate()), "SPF aligned", Layout.pct(Queries.rate(sum.spfAligned(),
+                            sum.messages())), "DKIM aligned", Layout.pct(Queries.rate(sum.dkimAligned(), sum.messages())),
+                    "Class", sum.classification(), "What it is", sum.advice());
+            if (!sum.fixes().isEmpty()) {
+                h.el("h2", "How to fix");
+                h.open("ul", "id", "fixes");
+                for (Queries.Fix f : sum.fixes()) {
+                    h.open("li").el("strong", f.action()).text(" \u2014 " + f.why()).close();
+                }
+                h.close();
+            }
+        });
         h.el("h2", "Reporters");
         h.open("table", "class", "data", "id", "reporters");
         Layout.head(h, "Reporter", "Reports", "Messages");
@@ -342,7 +376,7 @@ final class Pages {
             return notFound(r);
         }
         List<Queries.CheckRow> history = web.queries.checks(d.get());
-        List<String> selectors = web.queries.selectors(d.get());
+        List<String> selectors = web.insights.selectors(d.get());
         Html h = new Html();
         h.open("p", "class", "crumbs").el("a", d.get(), "href", "/domains/" + Layout.seg(d.get())).close();
         h.el("h1", "DNS records of " + d.get());

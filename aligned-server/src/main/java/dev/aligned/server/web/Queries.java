@@ -65,8 +65,23 @@ final class Queries {
             long rejected) {
     }
 
-    record Source(String ip, long messages, long dmarcPass, long spfAligned, long dkimAligned, double passRate,
-            String firstDay, String lastDay, String classification, String advice) {
+    /**
+     * A sending source of a domain over a period.
+     *
+     * @param classification {@code authenticated}, {@code service failing}, {@code forwarded} or {@code unknown}
+     * @param advice the classification's summary (what it is, what to do)
+     * @param fixes the fixes for a failing service, most affected messages first
+     */
+    record Source(String ip, String reverseDns, boolean forwardConfirmed, String service, long messages,
+            long dmarcPass, long spfAligned, long dkimAligned, double passRate, String classification, String advice,
+            List<Fix> fixes) {
+    }
+
+    record Fix(String action, String why, long messages) {
+    }
+
+    record Disagreement(String day, String sourceIp, String headerFrom, String field, String reported,
+            String recomputed, long messages) {
     }
 
     record Auth(String method, String domain, String selector, String result, String humanResult) {
@@ -109,9 +124,15 @@ final class Queries {
             int warnings, List<String> findings) {
     }
 
+    /**
+     * The last days replayed under the next policy step (from the analysis stage).
+     *
+     * @param legitimateAffected failing messages from known services and forwarders the next step would hit
+     * @param unknownAffected failing messages from unknown sources: what the next step stops
+     */
     record Readiness(String domain, int days, String currentPolicy, String nextPolicy, long messages,
-            long dmarcPass, long failing, long failingFromMostlyAligned, double passRate, boolean ready,
-            String verdict, List<Source> fixFirst) {
+            long dmarcPass, long failing, long legitimateAffected, long unknownAffected, double passRate,
+            boolean ready, String verdict, List<Fix> fixFirst) {
     }
 
     private final WebDb db;
@@ -195,52 +216,7 @@ final class Queries {
         return out;
     }
 
-    // ------------------------------------------------------------------ sources
-
-    List<Source> sources(String domain, Period p) {
-        return db.read(c -> WebDb.query(c, "SELECT source_ip, SUM(messages), "
-                + "SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END), "
-                + "SUM(CASE WHEN spf = 'pass' THEN messages ELSE 0 END), "
-                + "SUM(CASE WHEN dkim = 'pass' THEN messages ELSE 0 END), MIN(day), MAX(day) "
-                + "FROM daily_rollups WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY source_ip ORDER BY 2 DESC, 1 LIMIT "
-                + MAX_ROWS, Queries::source, domain, p.fromDay(), p.toDay()));
-    }
-
-    private static Source source(ResultSet rs) throws SQLException {
-        long messages = rs.getLong(2);
-        long pass = rs.getLong(3);
-        long spf = rs.getLong(4);
-        long dkim = rs.getLong(5);
-        double rate = rate(pass, messages);
-        String cls;
-        String advice;
-        if (rate >= 0.95) {
-            cls = "aligned";
-            advice = "authenticated and aligned";
-        } else if (pass > 0) {
-            cls = "partly failing";
-            advice = dkim == 0 ? "SPF passes for some mail only and DKIM never aligns: sign this sender's mail with "
-                    + "a DKIM key of your domain" : spf == 0 ? "DKIM aligns for some mail only and SPF never aligns: "
-                    + "add the sender to your SPF record or align its MAIL FROM" : "some of its mail fails: a "
-                    + "forwarder, or a second sending path missing DKIM";
-        } else {
-            cls = "unknown or spoofing";
-            advice = "never authenticated as your domain: if you use this sender, publish its SPF include and DKIM "
-                    + "key; if not, it is what p=reject stops";
-        }
-        return new Source(rs.getString(1), messages, pass, spf, dkim, rate, LocalDate.ofEpochDay(rs.getLong(6)).toString(),
-                LocalDate.ofEpochDay(rs.getLong(7)).toString(), cls, advice);
-    }
-
-    Optional<Source> sourceSummary(String domain, String ip, Period p) {
-        List<Source> s = db.read(c -> WebDb.query(c, "SELECT source_ip, SUM(messages), "
-                + "SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END), "
-                + "SUM(CASE WHEN spf = 'pass' THEN messages ELSE 0 END), "
-                + "SUM(CASE WHEN dkim = 'pass' THEN messages ELSE 0 END), MIN(day), MAX(day) "
-                + "FROM daily_rollups WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ? GROUP BY source_ip",
-                Queries::source, domain, ip, p.fromDay(), p.toDay()));
-        return s.stream().findFirst();
-    }
+    // ------------------------------------------------------------------ source records
 
     SourceDetail source(String domain, String ip, Period p) {
         return db.read(c -> {
@@ -466,14 +442,6 @@ final class Queries {
 
     // ------------------------------------------------------------------ domain records
 
-    /** DKIM selectors seen in reports for the domain (its own d= signatures), most used first. */
-    List<String> selectors(String domain) {
-        return db.read(c -> WebDb.query(c, "SELECT a.selector, COUNT(*) FROM auth_results a JOIN records rec "
-                + "ON rec.report_id = a.report_id AND rec.seq = a.seq WHERE rec.domain = ? AND a.method = 'dkim' "
-                + "AND a.domain = ? AND a.selector IS NOT NULL AND a.selector <> '' GROUP BY a.selector "
-                + "ORDER BY 2 DESC LIMIT 20", rs -> rs.getString(1), domain, domain));
-    }
-
     void saveCheck(String domain, Instant at, String grade, String nextStep, int errors, int warnings,
             List<String> findings) {
         db.tx(c -> WebDb.insert(c, "INSERT INTO record_checks (domain, checked_at, grade, next_step, errors, warnings, "
@@ -487,53 +455,6 @@ final class Queries {
                 rs -> new CheckRow(rs.getLong(1), rs.getString(2), instant(rs.getLong(3)), rs.getString(4),
                         rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8).isEmpty() ? List.of()
                                 : Arrays.asList(rs.getString(8).split("\n"))), domain));
-    }
-
-    // ------------------------------------------------------------------ readiness
-
-    /**
-     * Replays the period under the next policy step: the messages that failed DMARC and would now be quarantined
-     * or rejected, and how many of them come from sources that otherwise authenticate (likely legitimate).
-     */
-    Readiness readiness(String domain, Period p) {
-        List<Source> sources = sources(domain, p);
-        String current = db.read(c -> policy(c, domain));
-        long messages = 0;
-        long pass = 0;
-        long failingLegit = 0;
-        List<Source> fix = new ArrayList<>();
-        for (Source s : sources) {
-            messages += s.messages();
-            pass += s.dmarcPass();
-            if (s.passRate() >= 0.5 && s.dmarcPass() < s.messages()) {
-                failingLegit += s.messages() - s.dmarcPass();
-                if (fix.size() < 10) {
-                    fix.add(s);
-                }
-            }
-        }
-        String next = switch (current) {
-            case "reject" -> "reject";
-            case "quarantine" -> "reject";
-            default -> "quarantine";
-        };
-        double rate = rate(pass, messages);
-        boolean ready = messages > 0 && failingLegit * 1000 <= messages; // at most 0.1 % of legitimate mail lost
-        String verdict;
-        if (messages == 0) {
-            verdict = "no reports in this period: wait for a few days of reports before changing the policy";
-        } else if (current.equals("reject")) {
-            verdict = "p=reject already: failing mail is refused; watch new sources";
-        } else if (ready) {
-            verdict = "ready for p=" + next + ": " + failingLegit + " of " + messages + " messages from your known "
-                    + "senders would have been affected in the last " + (p.days() == 0 ? "period" : p.days() + " days");
-        } else {
-            verdict = "not ready for p=" + next + ": " + failingLegit + " messages from senders that otherwise "
-                    + "authenticate would have been " + (next.equals("reject") ? "rejected" : "quarantined")
-                    + "; fix them first";
-        }
-        return new Readiness(domain, p.days(), current.isEmpty() ? "unknown" : current, next, messages, pass,
-                messages - pass, failingLegit, rate, ready, verdict, fix);
     }
 
     static double rate(long part, long whole) {

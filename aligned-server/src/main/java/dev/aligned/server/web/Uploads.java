@@ -20,6 +20,9 @@ final class Uploads {
                 + (name.isEmpty() ? "" : ";name=" + name);
         IngestResult res = web.ingestor.ingest(source, bytes);
         web.metrics.uploads.increment();
+        if (res.newReports() > 0 && web.resolver != null) {
+            web.insights.enrichLater();
+        }
         return res;
     }
 }

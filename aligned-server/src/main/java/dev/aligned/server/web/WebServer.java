@@ -83,11 +83,14 @@ public final class WebServer implements AutoCloseable {
     private final String adminPassword;
     private final int passwordIterations;
     private final Duration sessionLifetime;
+    private final boolean demo;
     private final SecureRandom random = new SecureRandom();
     final List<Route> routes = new ArrayList<>();
     WebDb db;
     Accounts accounts;
     Queries queries;
+    Insights insights;
+    private dev.aligned.server.analysis.Analysis analysis;
     private HttpServer server;
     private ExecutorService executor;
     private volatile boolean ready;
@@ -108,6 +111,7 @@ public final class WebServer implements AutoCloseable {
         this.adminPassword = b.adminPassword;
         this.passwordIterations = b.passwordIterations;
         this.sessionLifetime = b.sessionLifetime;
+        this.demo = b.demo;
         this.loginLimiter = new RateLimiter(b.loginBurst, b.loginRefill.toMillis(), b.clock, 10_000);
         this.uploadLimiter = new RateLimiter(b.uploadBurst, b.uploadRefill.toMillis(), b.clock, 10_000);
     }
@@ -125,6 +129,16 @@ public final class WebServer implements AutoCloseable {
         db = WebDb.open(jdbcUrl, dbUser, dbPassword);
         accounts = new Accounts(db, clock, new Passwords(passwordIterations, random), random, sessionLifetime);
         queries = new Queries(db);
+        var ab = dev.aligned.server.analysis.Analysis.builder().url(jdbcUrl).user(dbUser).password(dbPassword)
+                .clock(clock);
+        if (resolver != null) {
+            ab.dns(resolver);
+        }
+        analysis = ab.build();
+        insights = new Insights(analysis);
+        if (resolver != null) {
+            insights.enrichLater();
+        }
         ensureAdmin();
         new Pages(this).register();
         new Api(this).register();
@@ -157,13 +171,23 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void ensureAdmin() {
-        if (accounts.userCount() > 0) {
-            return;
-        }
         String password = adminPassword;
         boolean generated = password == null || password.isEmpty();
         if (generated) {
             password = Passwords.randomToken(random, 15);
+        }
+        if (demo) {
+            // a demo database is throw-away: the admin gets a fresh password at every start, printed
+            if (accounts.userCount() == 0) {
+                accounts.createUser("admin", password, true, java.util.Set.of());
+            } else {
+                accounts.setPassword("admin", password);
+            }
+            console.println("demo login: user admin, password " + password);
+            return;
+        }
+        if (accounts.userCount() > 0) {
+            return;
         }
         accounts.createUser("admin", password, true, java.util.Set.of());
         if (generated) {
@@ -431,6 +455,10 @@ public final class WebServer implements AutoCloseable {
             executor.close();
             server = null;
         }
+        if (analysis != null) {
+            analysis.close();
+            analysis = null;
+        }
         if (db != null) {
             db.close();
             db = null;
@@ -454,6 +482,7 @@ public final class WebServer implements AutoCloseable {
         private String adminPassword;
         private int passwordIterations = Passwords.DEFAULT_ITERATIONS;
         private Duration sessionLifetime = Duration.ofHours(12);
+        private boolean demo;
         private int loginBurst = 5;
         private Duration loginRefill = Duration.ofSeconds(20);
         private int uploadBurst = 20;
@@ -553,6 +582,12 @@ public final class WebServer implements AutoCloseable {
         public Builder uploadRate(int burst, Duration refill) {
             this.uploadBurst = burst;
             this.uploadRefill = refill;
+            return this;
+        }
+
+        /** Demo mode: the admin's password is set afresh (generated unless given) and printed at every start. */
+        public Builder demo(boolean demo) {
+            this.demo = demo;
             return this;
         }
 

@@ -1,0 +1,93 @@
+package dev.aligned.server.web;
+
+import dev.aligned.server.analysis.Analysis;
+import dev.aligned.server.analysis.Classification;
+import dev.aligned.server.analysis.SourceRow;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The analysis stage ({@link Analysis}: classification of sources with reverse DNS and sending services, policy
+ * readiness, receiver disagreements, selectors seen) turned into the records the pages and the API show.
+ */
+final class Insights {
+    private final Analysis analysis;
+
+    Insights(Analysis analysis) {
+        this.analysis = analysis;
+    }
+
+    static dev.aligned.server.analysis.Period period(Queries.Period p) {
+        LocalDate from = p.days() == 0 ? p.to().minusDays(dev.aligned.server.analysis.Period.MAX_DAYS - 1L) : p.from();
+        return dev.aligned.server.analysis.Period.of(from, p.to());
+    }
+
+    List<Queries.Source> sources(String domain, Queries.Period p) {
+        List<Queries.Source> out = new ArrayList<>();
+        for (SourceRow row : analysis.sources(domain, period(p)).rows()) {
+            out.add(source(row));
+        }
+        return out;
+    }
+
+    Optional<Queries.Source> source(String domain, String ip, Queries.Period p) {
+        return Optional.ofNullable(analysis.source(domain, ip, period(p)).source()).map(Insights::source);
+    }
+
+    static Queries.Source source(SourceRow row) {
+        List<Queries.Fix> fixes = new ArrayList<>();
+        if (row.classification() instanceof Classification.ServiceFailing f) {
+            f.fixes().forEach(x -> fixes.add(new Queries.Fix(x.action(), x.why(), x.messages())));
+        }
+        String cls = switch (row.classification()) {
+            case Classification.Authenticated a -> "authenticated";
+            case Classification.ServiceFailing s -> "service failing";
+            case Classification.Forwarded f -> "forwarded";
+            case Classification.Unknown u -> "unknown";
+        };
+        var v = row.volume();
+        return new Queries.Source(row.ip(), row.reverse().name(), row.reverse().forwardConfirmed(), row.service(),
+                v.messages(), v.dmarcPass(), v.spfAligned(), v.dkimAligned(), v.dmarcPassRate(), cls,
+                row.classification().summary(), fixes);
+    }
+
+    Queries.Readiness readiness(String domain, Queries.Period p) {
+        int days = p.days() == 0 ? dev.aligned.server.analysis.Period.MAX_DAYS : p.days();
+        var r = analysis.readiness(domain, days);
+        List<Queries.Fix> fixes = new ArrayList<>();
+        r.fixFirst().forEach(x -> fixes.add(new Queries.Fix(x.action(), x.why(), x.messages())));
+        return new Queries.Readiness(domain, p.days(), r.current().tags(), r.next().tags(), r.volume().messages(),
+                r.volume().dmarcPass(), r.volume().messages() - r.volume().dmarcPass(), r.legitimateAffected(),
+                r.unknownAffected(), r.volume().dmarcPassRate(), r.ready(), r.why(), fixes);
+    }
+
+    List<Queries.Disagreement> disagreements(String domain, Queries.Period p) {
+        List<Queries.Disagreement> out = new ArrayList<>();
+        for (var d : analysis.disagreements(domain, period(p))) {
+            out.add(new Queries.Disagreement(d.day().toString(), d.sourceIp(), d.headerFrom(), d.field(), d.reported(),
+                    d.recomputed(), d.messages()));
+        }
+        return out;
+    }
+
+    List<String> selectors(String domain) {
+        return analysis.selectors(domain);
+    }
+
+    dev.aligned.record.CheckReport check(String domain) {
+        return analysis.check(domain);
+    }
+
+    /** Reverse DNS for new sources, off the request path; never throws (DNS trouble is cached by the analysis). */
+    void enrichLater() {
+        Thread.ofVirtual().name("aligned-enrich").start(() -> {
+            try {
+                analysis.enrichReverseDns();
+            } catch (RuntimeException e) {
+                // the dashboard works without names; the next upload or start tries again
+            }
+        });
+    }
+}
