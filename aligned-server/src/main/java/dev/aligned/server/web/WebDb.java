@@ -42,9 +42,14 @@ final class WebDb implements AutoCloseable {
         try {
             Properties p = new Properties();
             if (sqlite) {
-                p.setProperty("busy_timeout", "30000");
-                p.setProperty("foreign_keys", "true");
-                p.setProperty("journal_mode", "WAL");
+                // as the store's own connection: WAL, a busy timeout, and BEGIN IMMEDIATE so that a transaction that
+                // reads before it writes waits for the lock instead of failing at once with SQLITE_BUSY
+                org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+                cfg.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
+                cfg.setBusyTimeout(30_000);
+                cfg.enforceForeignKeys(true);
+                cfg.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
+                p = cfg.toProperties();
             } else {
                 if (user != null) {
                     p.setProperty("user", user);

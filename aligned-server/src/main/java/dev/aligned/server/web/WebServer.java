@@ -136,9 +136,6 @@ public final class WebServer implements AutoCloseable {
         }
         analysis = ab.build();
         insights = new Insights(analysis);
-        if (resolver != null) {
-            insights.enrichLater();
-        }
         ensureAdmin();
         new Pages(this).register();
         new Api(this).register();
@@ -153,6 +150,9 @@ public final class WebServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         ready = true;
+        if (resolver != null) {
+            insights.enrichLater();
+        }
         return this;
     }
 
