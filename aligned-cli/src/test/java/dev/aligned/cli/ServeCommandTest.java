@@ -86,7 +86,7 @@ class ServeCommandTest {
         Path cfg = tmp.resolve("aligned.yaml");
         Files.writeString(cfg, "directories:\n  - path: " + spool + "\n    poll_interval: 1s\n"
                 + "smtp:\n  listen: 127.0.0.1:0\n");
-        Serving s = Serving.start(Map.of(), "serve", "--config", cfg.toString(), "--db", db);
+        Serving s = Serving.start(Map.of(), "serve", "--no-web", "--config", cfg.toString(), "--db", db);
         String out = s.out().toString();
         assertTrue(out.startsWith("Aligned serving " + db + "\n"), out);
         assertTrue(out.contains("\n  directory " + spool + "\n"), out);
@@ -113,7 +113,7 @@ class ServeCommandTest {
             Archived a = store.archive("crashed.xml", report("pending-1"));
             assertEquals(BlobState.RECEIVED, a.state()); // as after a crash between archive and store
         }
-        Serving s = Serving.start(Map.of(), "serve", "--db", url);
+        Serving s = Serving.start(Map.of(), "serve", "--no-web", "--db", url);
         assertTrue(s.out().toString().contains("  pending  1 new  0 duplicate  0 failed  (1 records)"),
                 s.out().toString());
         assertTrue(s.out().toString().contains("Nothing to run: give --config FILE"), s.out().toString());
