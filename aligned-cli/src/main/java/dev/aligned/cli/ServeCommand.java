@@ -96,6 +96,17 @@ final class ServeCommand implements Callable<Integer> {
         return List.of(new ServerComponent() {
             @Override
             public void start() throws IOException {
+                if (demo) {
+                    // loaded here, after the server's start-up re-parse, so that runs on an empty store
+                    out.println("Loading the demo reports into " + IngestCommand.display(url) + " ...");
+                    out.flush();
+                    dev.aligned.server.web.DemoData.Result r = dev.aligned.server.web.DemoData.loadIfEmpty(store,
+                            ingestor, java.time.Clock.systemUTC());
+                    out.println(r.loaded() ? "  " + r.files() + " files: " + r.reports() + " reports stored, "
+                            + r.failed() + " unreadable on purpose (see the ingestion log)"
+                            : "  the database already holds reports; nothing loaded");
+                    out.flush();
+                }
                 web = b.build().start();
             }
 
@@ -194,16 +205,6 @@ final class ServeCommand implements Callable<Integer> {
             AlignedServer.Builder b = AlignedServer.builder(store).config(cfg)
                     .lock(MailboxLock.forDatabase(url, password.orElse(null)))
                     .events(o -> IngestCommand.report(o, out, err));
-            if (demo) {
-                out.println("Loading the demo reports into " + display + " ...");
-                out.flush();
-                dev.aligned.server.web.DemoData.Result r = dev.aligned.server.web.DemoData.loadIfEmpty(store,
-                        dev.aligned.store.Ingestor.builder(store).build(), java.time.Clock.systemUTC());
-                out.println(r.loaded() ? "  " + r.files() + " files: " + r.reports() + " reports stored, " + r.failed()
-                        + " unreadable on purpose (see the ingestion log)" : "  the database already holds reports; "
-                        + "nothing loaded");
-                out.flush();
-            }
             components(store, url, password.map(Secret::reveal).orElse(null), out).forEach(b::component);
             try (AlignedServer running = b.build()) {
                 out.println("Aligned serving " + display);

@@ -26,7 +26,7 @@ class ServeDashboardTest {
         ServeCommandTest.Serving s = ServeCommandTest.Serving.start(Map.of(), "serve", "--demo", "--db", db.toString(),
                 "--listen", "127.0.0.1:0", "--dns", Path.of("../examples/example.com.yml").toString());
         String out = s.out().toString();
-        assertTrue(out.startsWith("Loading the demo reports into " + db + " ...\n"), out);
+        assertTrue(out.startsWith("Aligned serving " + db + "\nLoading the demo reports into " + db + " ...\n"), out);
         assertTrue(Pattern.compile("\n  \\d+ files: \\d+ reports stored, 2 unreadable on purpose \\(see the ingestion log\\)\n")
                 .matcher(out).find(), out);
         Matcher login = Pattern.compile("demo login: user admin, password (\\S+)\n").matcher(out);
