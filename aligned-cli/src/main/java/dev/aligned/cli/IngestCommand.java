@@ -10,6 +10,7 @@ import dev.aligned.server.ingest.ReceiverSettings;
 import dev.aligned.server.ingest.SmtpReceiver;
 import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.DirectorySource;
+import dev.aligned.server.ingest.FileClaims;
 import dev.aligned.server.ingest.ImapMailbox;
 import dev.aligned.server.ingest.ImapSource;
 import dev.aligned.server.ingest.IngestConfig;
@@ -96,12 +97,13 @@ final class IngestCommand implements Callable<Integer> {
                 .build()) {
             Ingestor ingestor = Ingestor.builder(store).build();
             MailboxLock lock = MailboxLock.forDatabase(url, password.orElse(null));
+            FileClaims claims = FileClaims.forDatabase(url, password.orElse(null));
             List<IngestSource> sources = new ArrayList<>();
             for (ImapMailbox box : cfg.mailboxes()) {
                 sources.add(ImapSource.builder(box, ingestor).lock(lock).build());
             }
             for (WatchedDirectory d : cfg.directories()) {
-                sources.add(new DirectorySource(d, ingestor));
+                sources.add(new DirectorySource(d, ingestor, claims, java.time.Clock.systemUTC()));
             }
             PollOutcome.Polled resumed = AlignedServer.resumePending(ingestor);
             if (once) {

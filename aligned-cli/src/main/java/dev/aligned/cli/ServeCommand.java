@@ -2,6 +2,7 @@ package dev.aligned.cli;
 
 import dev.aligned.server.AlignedServer;
 import dev.aligned.server.ServerComponent;
+import dev.aligned.server.ingest.FileClaims;
 import dev.aligned.server.ingest.IngestConfig;
 import dev.aligned.server.ingest.MailboxLock;
 import dev.aligned.server.ingest.Secret;
@@ -204,6 +205,7 @@ final class ServeCommand implements Callable<Integer> {
                 .build()) {
             AlignedServer.Builder b = AlignedServer.builder(store).config(cfg)
                     .lock(MailboxLock.forDatabase(url, password.orElse(null)))
+                    .claims(FileClaims.forDatabase(url, password.orElse(null)))
                     .events(o -> IngestCommand.report(o, out, err));
             components(store, url, password.map(Secret::reveal).orElse(null), out).forEach(b::component);
             try (AlignedServer running = b.build()) {

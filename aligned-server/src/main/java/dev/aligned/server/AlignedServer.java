@@ -1,6 +1,7 @@
 package dev.aligned.server;
 
 import dev.aligned.server.ingest.DirectorySource;
+import dev.aligned.server.ingest.FileClaims;
 import dev.aligned.server.ingest.HttpUploadServer;
 import dev.aligned.server.ingest.ImapMailbox;
 import dev.aligned.server.ingest.ImapSource;
@@ -40,7 +41,7 @@ import java.util.function.Consumer;
  * try (ReportStore store = ReportStore.builder().url(url).build();
  *      AlignedServer server = AlignedServer.builder(store)
  *              .config(IngestConfig.load(Path.of("aligned.yaml"), System.getenv()))
- *              .lock(MailboxLock.forDatabase(url, null))
+ *              .lock(MailboxLock.forDatabase(url, null)).claims(FileClaims.forDatabase(url, null))
  *              .events(outcome -> System.out.println(outcome))
  *              .build().start()) {
  *     server.components().forEach(c -> System.out.println(c.name()));
@@ -74,7 +75,10 @@ public final class AlignedServer implements AutoCloseable {
                     "IMAP " + box.name() + " (" + box.url() + ")"));
         }
         for (WatchedDirectory d : cfg.directories()) {
-            all.add(new SourceComponent(new DirectorySource(d, ingestor), events, "directory " + d.path()));
+            FileClaims claims = b.claims != null ? b.claims : FileClaims.locking(b.lock);
+            all.add(new SourceComponent(new DirectorySource(d, ingestor, claims, clock), events, "directory " + d.path()
+                    + d.processedFolder().map(p -> " (stored files to " + p + ", failed to " + d.errorFolder().get()
+                            + ")").orElse("")));
         }
         cfg.smtp().ifPresent(r -> all.add(new SmtpComponent(r, ingestor, clock)));
         cfg.http().ifPresent(r -> all.add(new HttpComponent(r, ingestor)));
@@ -294,6 +298,7 @@ public final class AlignedServer implements AutoCloseable {
         private MailboxLock lock = MailboxLock.inProcess();
         private Consumer<PollOutcome> events = o -> { };
         private Ingestor ingestor;
+        private FileClaims claims;
         private final List<ServerComponent> extra = new ArrayList<>();
 
         private Builder(ReportStore store) {
@@ -315,6 +320,16 @@ public final class AlignedServer implements AutoCloseable {
         /** The guard that keeps two pollers off one mailbox (default: this process only). */
         public Builder lock(MailboxLock lock) {
             this.lock = Objects.requireNonNull(lock, "lock");
+            return this;
+        }
+
+        /**
+         * How nodes share watched directories (default: {@link FileClaims#locking} on the {@link #lock}); use
+         * {@link FileClaims#forDatabase} so that nodes on one PostgreSQL database claim files with
+         * {@code SKIP LOCKED}.
+         */
+        public Builder claims(FileClaims claims) {
+            this.claims = Objects.requireNonNull(claims, "claims");
             return this;
         }
 
