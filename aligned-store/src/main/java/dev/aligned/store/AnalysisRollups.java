@@ -124,8 +124,10 @@ final class AnalysisRollups {
         return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
     }
 
+    /** At most {@link #MAX_TEXT} characters, no white space (the lists are space-separated). */
     private static String cap(String s) {
-        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
+        String t = s.replaceAll("\\s", "_");
+        return t.length() <= MAX_TEXT ? t : t.substring(0, MAX_TEXT);
     }
 
     private record TotalKey(String disposition, String dkim, String spf, int dkimAligned, int spfAligned)

@@ -225,7 +225,8 @@ final class Queries implements AutoCloseable {
             }
             long sources = count(c, "SELECT COUNT(DISTINCT source_ip) FROM source_days WHERE domain = ? "
                     + "AND day >= ? AND day <= ?", domain, p);
-            long reports = count(c, "SELECT COUNT(*) FROM reports WHERE domain = ? AND day >= ? AND day <= ?",
+            long reports = count(c, "SELECT COUNT(*) FROM reports WHERE domain = ? AND day >= ? AND day <= ? "
+                    + "AND in_rollups = 1",
                     domain, p);
             List<TrendPoint> trend = new ArrayList<>();
             days.forEach((d, v) -> trend.add(new TrendPoint(d, v)));
@@ -470,6 +471,7 @@ final class Queries implements AutoCloseable {
                 ps.setString(1, domain);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        java.util.Set<String> once = new java.util.HashSet<>(); // one count per record and selector
                         for (String e : rs.getString(1).split(" ")) {
                             int slash = e.indexOf('/');
                             int eq = e.lastIndexOf('=');
@@ -478,7 +480,8 @@ final class Queries implements AutoCloseable {
                             }
                             String d = e.substring(0, slash);
                             String s = e.substring(slash + 1, eq);
-                            if (s.isEmpty() || !(d.equals(domain) || d.endsWith("." + domain))) {
+                            if (s.isEmpty() || !(d.equals(domain) || d.endsWith("." + domain))
+                                    || !once.add(d + "/" + s)) {
                                 continue;
                             }
                             long[] v = bySel.computeIfAbsent(d + "/" + s, x -> new long[3]);
