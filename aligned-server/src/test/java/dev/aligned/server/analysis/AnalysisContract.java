@@ -51,9 +51,11 @@ abstract class AnalysisContract {
 
     abstract String newDatabaseUrl() throws Exception;
 
+    String url;
+
     @BeforeEach
     void ingestCorpus() throws Exception {
-        String url = newDatabaseUrl();
+        url = newDatabaseUrl();
         clock = new MutableClock(Instant.parse("2026-11-28T08:00:00Z"));
         try (ReportStore store = ReportStore.builder().url(url).clock(clock).build()) {
             Ingestor ingestor = Ingestor.builder(store).build();
@@ -328,6 +330,23 @@ abstract class AnalysisContract {
         assertFalse(r.fixFirst().isEmpty());
         for (int i = 1; i < r.fixFirst().size(); i++) {
             assertTrue(r.fixFirst().get(i - 1).messages() >= r.fixFirst().get(i).messages());
+        }
+    }
+
+    @Test
+    void aPrecomputedSourceWindowGivesTheSameAnswersAsTheLiveQuery() {
+        clock.set(Instant.parse("2026-12-31T12:00:00Z"));
+        try (Analysis uncached = Analysis.builder().url(url).clock(clock).cacheResults(false).build()) {
+            Period year = Period.lastDays(365, clock);
+            Sources live = uncached.sources("generated.example", year);
+            DomainStats liveStats = uncached.domain("generated.example", year);
+            Readiness liveReadiness = uncached.readiness("generated.example", 365);
+            assertEquals(Analysis.WINDOWS.size() * expectedByDomain().size(), uncached.refreshWindows());
+            assertEquals(0, uncached.refreshWindows(), "windows are current until a report is stored");
+            assertEquals(live, uncached.sources("generated.example", year));
+            assertEquals(liveStats, uncached.domain("generated.example", year));
+            assertEquals(liveReadiness, uncached.readiness("generated.example", 365));
+            assertTrue(live.totalSources() > 0);
         }
     }
 }
