@@ -42,6 +42,54 @@ CREATE TABLE source_days (
 );
 CREATE INDEX source_days_ip ON source_days (domain, source_ip, day);
 
+-- DKIM selectors seen per policy domain: signatures whose d= is the domain or below it, one count per record.
+CREATE TABLE dkim_selectors (
+    domain     TEXT    NOT NULL,
+    d          TEXT    NOT NULL,
+    selector   TEXT    NOT NULL,
+    messages   BIGINT  NOT NULL,
+    passed     BIGINT  NOT NULL,
+    last_day   INTEGER NOT NULL,
+    PRIMARY KEY (domain, d, selector)
+);
+
+-- Sources of a domain over a standard window (last 7/30/90/365 days), summed and ranked ahead of page views
+-- by the analysis refresh (after ingest): the top rows and one line for the rest. A big domain sees hundreds of
+-- thousands of IPs a year; grouping them per page view would not fit a page's time budget.
+CREATE TABLE source_windows (
+    domain         TEXT    NOT NULL,
+    from_day       INTEGER NOT NULL,
+    to_day         INTEGER NOT NULL,
+    version        BIGINT  NOT NULL,   -- the domain's highest report id when computed
+    computed_at    BIGINT  NOT NULL,
+    total_sources  BIGINT  NOT NULL,
+    other_sources  BIGINT  NOT NULL,
+    other_messages BIGINT  NOT NULL,
+    other_pass     BIGINT  NOT NULL,
+    PRIMARY KEY (domain, from_day, to_day)
+);
+CREATE TABLE source_window_rows (
+    domain        TEXT    NOT NULL,
+    from_day      INTEGER NOT NULL,
+    to_day        INTEGER NOT NULL,
+    rank          INTEGER NOT NULL,
+    source_ip     TEXT    NOT NULL,
+    messages      BIGINT  NOT NULL,
+    dmarc_pass    BIGINT  NOT NULL,
+    dkim_aligned  BIGINT  NOT NULL,
+    spf_aligned   BIGINT  NOT NULL,
+    forwarded     BIGINT  NOT NULL,
+    dkim_pass_any BIGINT  NOT NULL,
+    spf_pass_any  BIGINT  NOT NULL,
+    dkim_auth     TEXT    NOT NULL,
+    spf_auth      TEXT    NOT NULL,
+    header_from   TEXT    NOT NULL,
+    PRIMARY KEY (domain, from_day, to_day, rank)
+);
+
+-- The newest report of a domain (cache versions, latest policy).
+CREATE INDEX reports_domain_id ON reports (domain, id);
+
 -- Reverse DNS of source IPs (PTR, forward-confirmed), cached until expires_at.
 CREATE TABLE reverse_dns (
     ip          TEXT        NOT NULL PRIMARY KEY,

@@ -124,8 +124,10 @@ final class AnalysisRollups {
         return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
     }
 
+    /** At most {@link #MAX_TEXT} characters, no white space (the lists are space-separated). */
     private static String cap(String s) {
-        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
+        String t = s.replaceAll("\\s", "_");
+        return t.length() <= MAX_TEXT ? t : t.substring(0, MAX_TEXT);
     }
 
     private record TotalKey(String disposition, String dkim, String spf, int dkimAligned, int spfAligned)
@@ -156,6 +158,41 @@ final class AnalysisRollups {
             long[] c = (long[]) s[2];
             c[0] += n;
             c[1]++;
+        }
+        Map<String, long[]> selectors = new TreeMap<>(); // "d/selector" -> {messages, passed}
+        for (ReportRecord r : records) {
+            java.util.Set<String> once = new java.util.HashSet<>();
+            for (DkimAuthResult d : r.dkim().subList(0, Math.min(MAX_DKIM, r.dkim().size()))) {
+                String dd = cap(lower(d.domain()));
+                String sel = cap(d.selector().orElse("").trim());
+                if (sel.isEmpty() || !(dd.equals(domain) || dd.endsWith("." + domain)) || !once.add(dd + "/" + sel)) {
+                    continue;
+                }
+                long[] v = selectors.computeIfAbsent(dd + "/" + sel, x -> new long[2]);
+                v[0] += r.row().count();
+                if (d.result().map(x -> x.token().equals("pass")).orElse(false)) {
+                    v[1] += r.row().count();
+                }
+            }
+        }
+        if (!selectors.isEmpty()) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO dkim_selectors (domain, d, selector, "
+                    + "messages, passed, last_day) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (domain, d, selector) DO UPDATE "
+                    + "SET messages = dkim_selectors.messages + excluded.messages, passed = dkim_selectors.passed + "
+                    + "excluded.passed, last_day = CASE WHEN excluded.last_day > dkim_selectors.last_day "
+                    + "THEN excluded.last_day ELSE dkim_selectors.last_day END")) {
+                for (Map.Entry<String, long[]> e : selectors.entrySet()) {
+                    int slash = e.getKey().indexOf('/');
+                    ps.setString(1, domain);
+                    ps.setString(2, e.getKey().substring(0, slash));
+                    ps.setString(3, e.getKey().substring(slash + 1));
+                    ps.setLong(4, e.getValue()[0]);
+                    ps.setLong(5, e.getValue()[1]);
+                    ps.setInt(6, day);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
         }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO daily_totals (domain, day, disposition, dkim, "
                 + "spf, dkim_aligned, spf_aligned, messages, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "

@@ -119,6 +119,32 @@ public final class Analysis implements AutoCloseable {
         return reverseDns.enrich(queries);
     }
 
+    /** The windows {@link #refresh} precomputes: the last 7, 30, 90 and 365 days. */
+    public static final List<Integer> WINDOWS = List.of(7, 30, 90, 365);
+
+    /**
+     * The enrichment stage to run after ingest (and once a day): reverse DNS for new sources, then the ranked
+     * source lists of the last {@link #WINDOWS} days of every domain whose reports changed, so the sources page of
+     * a big domain reads a few hundred rows instead of grouping a year of sources.
+     */
+    public Refreshed refresh() {
+        EnrichResult names = enrichReverseDns();
+        return new Refreshed(names, queries.refreshWindows(WINDOWS));
+    }
+
+    /**
+     * What {@link #refresh} did.
+     *
+     * @param windows source windows computed (those already current are skipped)
+     */
+    public record Refreshed(EnrichResult reverseDns, int windows) {
+    }
+
+    /** Precomputes only the source windows (no DNS). */
+    public int refreshWindows() {
+        return queries.refreshWindows(WINDOWS);
+    }
+
     Queries queries() {
         return queries;
     }
@@ -162,6 +188,7 @@ public final class Analysis implements AutoCloseable {
         private Duration reverseDnsRetry = Duration.ofHours(1);
         private int reverseDnsConcurrency = 8;
         private int reverseDnsBudget = 2_000;
+        private boolean cacheResults = true;
 
         Builder() {
         }
@@ -225,12 +252,21 @@ public final class Analysis implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether per-period results are kept in memory until the next report is stored (default true; the
+         * benchmark turns it off to time the queries themselves).
+         */
+        public Builder cacheResults(boolean cache) {
+            this.cacheResults = cache;
+            return this;
+        }
+
         /** Migrates the schema (through {@link ReportStore}) and opens a connection. */
         public Analysis build() {
             Objects.requireNonNull(url, "url: call url(jdbcUrl)");
             ReportStore.builder().url(url).user(user).password(password).clock(clock).build().close();
             DnsResolver resolver = dns != null ? dns : UnavailableDns.INSTANCE;
-            Queries q = Queries.open(url, user, password, clock);
+            Queries q = Queries.open(url, user, password, clock, cacheResults);
             ReverseDns r = new ReverseDns(resolver, clock, reverseDnsTtl, reverseDnsRetry, reverseDnsConcurrency,
                     reverseDnsBudget);
             return new Analysis(q, r, new Classifier(services), resolver, clock);

@@ -7,7 +7,7 @@ import java.util.List;
  * reports are left out; the chart draws them as gaps).
  *
  * @param sources distinct sending IPs in the period
- * @param reports aggregate reports received for the period
+ * @param reports aggregate reports counted in the period (a conflicting copy of a report already counted is left out)
  */
 public record DomainStats(String domain, Period period, Volume volume, List<DispositionCount> dispositions,
         List<TrendPoint> trend, long sources, long reports) {

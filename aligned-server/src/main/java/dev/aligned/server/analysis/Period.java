@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param to the last day, included
  */
 public record Period(LocalDate from, LocalDate to) {
-    /** The longest period a query accepts: ten years. */
-    public static final int MAX_DAYS = 3660;
+    /** The longest period a query accepts: a hundred years (a store's whole history; work is bounded by rollup rows). */
+    public static final int MAX_DAYS = 36_600;
 
     public Period {
         Objects.requireNonNull(from, "from");

@@ -33,15 +33,16 @@ final class Queries implements AutoCloseable {
             return size() > 256;
         }
     };
-    private long cachedVersion = Long.MIN_VALUE;
+    private final boolean caching;
 
-    private Queries(Connection conn, boolean postgres, Clock clock) {
+    private Queries(Connection conn, boolean postgres, Clock clock, boolean caching) {
         this.conn = conn;
         this.postgres = postgres;
         this.clock = clock;
+        this.caching = caching;
     }
 
-    static Queries open(String url, String user, String password, Clock clock) {
+    static Queries open(String url, String user, String password, Clock clock, boolean caching) {
         try {
             if (url.toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:postgresql:")) {
                 PGSimpleDataSource p = new PGSimpleDataSource();
@@ -54,7 +55,7 @@ final class Queries implements AutoCloseable {
                 }
                 Connection c = p.getConnection();
                 c.setAutoCommit(true);
-                return new Queries(c, true, clock);
+                return new Queries(c, true, clock, caching);
             }
             SQLiteConfig cfg = new SQLiteConfig();
             cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -64,7 +65,7 @@ final class Queries implements AutoCloseable {
             s.setUrl(url);
             Connection c = s.getConnection();
             c.setAutoCommit(true);
-            return new Queries(c, false, clock);
+            return new Queries(c, false, clock, caching);
         } catch (SQLException e) {
             throw new AnalysisException("cannot open " + display(url) + ": " + e.getMessage(), e);
         }
@@ -90,31 +91,45 @@ final class Queries implements AutoCloseable {
         }
     }
 
-    /** A cached result for {@code key}, recomputed when a report was stored since. */
-    @SuppressWarnings("unchecked")
-    <T> T cached(Object key, java.util.function.Supplier<T> compute) {
-        long version = run("reading the store version", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM reports");
-                 ResultSet rs = ps.executeQuery()) {
+    /** The highest report id of {@code domain} (0 when none): changes whenever a report for it is stored. */
+    long version(String domain) {
+        return run("reading the version of " + domain, c -> version(c, domain));
+    }
+
+    private static long version(Connection c, String domain) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(domain == null ? "SELECT COALESCE(MAX(id), 0) FROM reports"
+                : "SELECT COALESCE(MAX(id), 0) FROM reports WHERE domain = ?")) {
+            if (domain != null) {
+                ps.setString(1, domain);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
-        });
+        }
+    }
+
+    private record Versioned(long version, Object value) {
+    }
+
+    /**
+     * A cached result for {@code key}, recomputed when a report for {@code domain} (any domain when null) was
+     * stored since.
+     */
+    @SuppressWarnings("unchecked")
+    <T> T cached(String domain, Object key, java.util.function.Supplier<T> compute) {
+        if (!caching) {
+            return compute.get();
+        }
+        long version = version(domain);
         synchronized (cache) {
-            if (version != cachedVersion) {
-                cache.clear();
-                cachedVersion = version;
-            }
-            Object v = cache.get(key);
-            if (v != null) {
-                return (T) v;
+            if (cache.get(key) instanceof Versioned v && v.version() == version) {
+                return (T) v.value();
             }
         }
         T t = compute.get();
         synchronized (cache) {
-            if (version == cachedVersion) {
-                cache.put(key, t);
-            }
+            cache.put(key, new Versioned(version, t));
         }
         return t;
     }
@@ -148,7 +163,7 @@ final class Queries implements AutoCloseable {
     }
 
     List<DomainSummary> overview(Period p) {
-        return cached(List.of("overview", p), () -> run("reading the overview", c -> {
+        return cached(null, List.of("overview", p), () -> run("reading the overview", c -> {
             List<DomainSummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT domain, " + VOLUME_SUMS + ", "
                     + "SUM(CASE WHEN disposition = 'quarantine' THEN messages ELSE 0 END), "
@@ -205,7 +220,7 @@ final class Queries implements AutoCloseable {
     // ------------------------------------------------------------------ one domain
 
     DomainStats domain(String domain, Period p) {
-        return cached(List.of("domain", domain, p), () -> run("reading " + domain, c -> {
+        return cached(domain, List.of("domain", domain, p), () -> run("reading " + domain, c -> {
             Map<LocalDate, Volume> days = new java.util.TreeMap<>();
             Map<String, Long> dispositions = new java.util.TreeMap<>();
             Volume total = Volume.ZERO;
@@ -223,9 +238,11 @@ final class Queries implements AutoCloseable {
                     }
                 }
             }
-            long sources = count(c, "SELECT COUNT(DISTINCT source_ip) FROM source_days WHERE domain = ? "
-                    + "AND day >= ? AND day <= ?", domain, p);
-            long reports = count(c, "SELECT COUNT(*) FROM reports WHERE domain = ? AND day >= ? AND day <= ?",
+            Optional<long[]> window = window(c, domain, p);
+            long sources = window.isPresent() ? window.get()[0] : count(c, "SELECT COUNT(DISTINCT source_ip) "
+                    + "FROM source_days WHERE domain = ? AND day >= ? AND day <= ?", domain, p);
+            long reports = count(c, "SELECT COUNT(*) FROM reports WHERE domain = ? AND day >= ? AND day <= ? "
+                    + "AND in_rollups = 1",
                     domain, p);
             List<TrendPoint> trend = new ArrayList<>();
             days.forEach((d, v) -> trend.add(new TrendPoint(d, v)));
@@ -282,33 +299,184 @@ final class Queries implements AutoCloseable {
                 spfFail != null ? spfFail : nz(rs.getString(first + 10)), nz(rs.getString(first + 11)));
     }
 
-    record SourceTable(List<SourceFacts> top, long total, long otherSources, long otherMessages) {
+    record SourceTable(List<SourceFacts> top, long total, long otherSources, long otherMessages, long otherPass) {
     }
 
+    /**
+     * The sources of a domain over {@code p}, the first {@code max} by messages. Read from a precomputed window
+     * ({@code source_windows}, see {@link #refreshWindows}) when one matches the period and is current, else
+     * grouped from {@code source_days}.
+     */
     SourceTable sourceFacts(String domain, Period p, int max) {
-        return cached(List.of("sources", domain, p, max), () -> run("reading the sources of " + domain, c -> {
-            List<SourceFacts> all = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, " + SOURCE_SUMS + " FROM source_days "
-                    + "WHERE domain = ? AND day >= ? AND day <= ? GROUP BY source_ip")) {
-                ps.setString(1, domain);
-                ps.setInt(2, p.fromEpochDay());
-                ps.setInt(3, p.toEpochDay());
-                ps.setFetchSize(5000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        all.add(facts(rs, rs.getString(1), 2));
+        return cached(domain, List.of("sources", domain, p, max), () -> run("reading the sources of " + domain, c -> {
+            if (max <= Analysis.MAX_SOURCE_ROWS) {
+                Optional<SourceTable> w = windowRows(c, domain, p, max);
+                if (w.isPresent()) {
+                    return w.get();
+                }
+            }
+            return live(c, domain, p, max);
+        }));
+    }
+
+    private static SourceTable live(Connection c, String domain, Period p, int max) throws SQLException {
+        List<SourceFacts> all = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, " + SOURCE_SUMS + " FROM source_days "
+                + "WHERE domain = ? AND day >= ? AND day <= ? GROUP BY source_ip")) {
+            ps.setString(1, domain);
+            ps.setInt(2, p.fromEpochDay());
+            ps.setInt(3, p.toEpochDay());
+            ps.setFetchSize(5000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    all.add(facts(rs, rs.getString(1), 2));
+                }
+            }
+        }
+        all.sort((a, b) -> a.volume().messages() != b.volume().messages()
+                ? Long.compare(b.volume().messages(), a.volume().messages()) : a.ip().compareTo(b.ip()));
+        List<SourceFacts> top = List.copyOf(all.subList(0, Math.min(max, all.size())));
+        long otherMessages = 0;
+        long otherPass = 0;
+        for (int i = top.size(); i < all.size(); i++) {
+            otherMessages += all.get(i).volume().messages();
+            otherPass += all.get(i).volume().dmarcPass();
+        }
+        return new SourceTable(top, all.size(), all.size() - top.size(), otherMessages, otherPass);
+    }
+
+    /** A current window for exactly this period: {total_sources, other_sources, other_messages, other_pass}. */
+    private static Optional<long[]> window(Connection c, String domain, Period p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT total_sources, other_sources, other_messages, "
+                + "other_pass, version FROM source_windows WHERE domain = ? AND from_day = ? AND to_day = ?")) {
+            ps.setString(1, domain);
+            ps.setInt(2, p.fromEpochDay());
+            ps.setInt(3, p.toEpochDay());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getLong(5) != version(c, domain)) {
+                    return Optional.empty();
+                }
+                return Optional.of(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+            }
+        }
+    }
+
+    private static Optional<SourceTable> windowRows(Connection c, String domain, Period p, int max)
+            throws SQLException {
+        Optional<long[]> w = window(c, domain, p);
+        if (w.isEmpty()) {
+            return Optional.empty();
+        }
+        List<SourceFacts> rows = new ArrayList<>();
+        long extraMessages = 0;
+        long extraPass = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, messages, dmarc_pass, dkim_aligned, "
+                + "spf_aligned, forwarded, dkim_pass_any, spf_pass_any, dkim_auth, spf_auth, header_from "
+                + "FROM source_window_rows WHERE domain = ? AND from_day = ? AND to_day = ? ORDER BY rank")) {
+            ps.setString(1, domain);
+            ps.setInt(2, p.fromEpochDay());
+            ps.setInt(3, p.toEpochDay());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SourceFacts f = new SourceFacts(rs.getString(1), Volume.of(rs.getLong(2), rs.getLong(3),
+                            rs.getLong(4), rs.getLong(5)), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                            rs.getString(9), rs.getString(10), rs.getString(11));
+                    if (rows.size() < max) {
+                        rows.add(f);
+                    } else {
+                        extraMessages += f.volume().messages();
+                        extraPass += f.volume().dmarcPass();
                     }
                 }
             }
-            all.sort((a, b) -> a.volume().messages() != b.volume().messages()
-                    ? Long.compare(b.volume().messages(), a.volume().messages()) : a.ip().compareTo(b.ip()));
-            List<SourceFacts> top = List.copyOf(all.subList(0, Math.min(max, all.size())));
-            long otherMessages = 0;
-            for (int i = top.size(); i < all.size(); i++) {
-                otherMessages += all.get(i).volume().messages();
+        }
+        long[] v = w.get();
+        return Optional.of(new SourceTable(List.copyOf(rows), v[0], v[0] - rows.size(), v[2] + extraMessages,
+                v[3] + extraPass));
+    }
+
+    /**
+     * Computes the source windows of every domain for the last {@code days} days ending today (by the clock), for
+     * each entry of {@code days}, unless already current; drops windows that ended before yesterday.
+     *
+     * @return how many windows were computed
+     */
+    int refreshWindows(List<Integer> days) {
+        int computed = 0;
+        for (String domain : domains()) {
+            for (int n : days) {
+                Period p = Period.lastDays(n, clock);
+                computed += run("refreshing the sources of " + domain, c -> {
+                    if (window(c, domain, p).isPresent()) {
+                        return 0;
+                    }
+                    long version = version(c, domain);
+                    SourceTable t = live(c, domain, p, Analysis.MAX_SOURCE_ROWS);
+                    c.setAutoCommit(false);
+                    try {
+                        int today = p.toEpochDay();
+                        for (String table : List.of("source_window_rows", "source_windows")) {
+                            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE domain = ? "
+                                    + "AND ((from_day = ? AND to_day = ?) OR to_day < ?)")) {
+                                ps.setString(1, domain);
+                                ps.setInt(2, p.fromEpochDay());
+                                ps.setInt(3, today);
+                                ps.setInt(4, today - 1);
+                                ps.executeUpdate();
+                            }
+                        }
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_windows (domain, from_day, "
+                                + "to_day, version, computed_at, total_sources, other_sources, other_messages, "
+                                + "other_pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            ps.setString(1, domain);
+                            ps.setInt(2, p.fromEpochDay());
+                            ps.setInt(3, today);
+                            ps.setLong(4, version);
+                            ps.setLong(5, clock.millis());
+                            ps.setLong(6, t.total());
+                            ps.setLong(7, t.otherSources());
+                            ps.setLong(8, t.otherMessages());
+                            ps.setLong(9, t.otherPass());
+                            ps.executeUpdate();
+                        }
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_window_rows (domain, "
+                                + "from_day, to_day, rank, source_ip, messages, dmarc_pass, dkim_aligned, spf_aligned, "
+                                + "forwarded, dkim_pass_any, spf_pass_any, dkim_auth, spf_auth, header_from) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            int rank = 0;
+                            for (SourceFacts f : t.top()) {
+                                int i = 0;
+                                ps.setString(++i, domain);
+                                ps.setInt(++i, p.fromEpochDay());
+                                ps.setInt(++i, today);
+                                ps.setInt(++i, ++rank);
+                                ps.setString(++i, f.ip());
+                                ps.setLong(++i, f.volume().messages());
+                                ps.setLong(++i, f.volume().dmarcPass());
+                                ps.setLong(++i, f.volume().dkimAligned());
+                                ps.setLong(++i, f.volume().spfAligned());
+                                ps.setLong(++i, f.forwardedReason());
+                                ps.setLong(++i, f.dkimPassAny());
+                                ps.setLong(++i, f.spfPassAny());
+                                ps.setString(++i, f.dkimAuth());
+                                ps.setString(++i, f.spfAuth());
+                                ps.setString(++i, f.headerFrom());
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
+                        c.commit();
+                    } catch (SQLException | RuntimeException e) {
+                        c.rollback();
+                        throw e;
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
+                    return 1;
+                });
             }
-            return new SourceTable(top, all.size(), all.size() - top.size(), otherMessages);
-        }));
+        }
+        return computed;
     }
 
     Optional<SourceFacts> oneSource(String domain, String ip, Period p) {
@@ -428,7 +596,7 @@ final class Queries implements AutoCloseable {
     // ------------------------------------------------------------------ disagreements and selectors
 
     List<Disagreement> disagreements(String domain, Period p) {
-        return cached(List.of("disagreements", domain, p), () -> run("reading disagreements of " + domain, c -> {
+        return cached(domain, List.of("disagreements", domain, p), () -> run("reading disagreements of " + domain, c -> {
             List<Disagreement> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT day, source_ip, header_from, dkim, spf, "
                     + "dkim_aligned, spf_aligned, SUM(messages) FROM source_days WHERE domain = ? AND day >= ? "
@@ -462,43 +630,18 @@ final class Queries implements AutoCloseable {
     }
 
     List<SelectorSeen> selectorsSeen(String domain) {
-        return cached(List.of("selectors", domain), () -> run("reading selectors of " + domain, c -> {
-            // dkim_auth holds up to 4 "d/s=result" entries; split in Java, grouped per distinct text first
-            Map<String, long[]> bySel = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT dkim_auth, SUM(messages), MAX(day) FROM source_days "
-                    + "WHERE domain = ? AND dkim_auth <> '' GROUP BY dkim_auth")) {
+        return cached(domain, List.of("selectors", domain), () -> run("reading selectors of " + domain, c -> {
+            List<SelectorSeen> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT d, selector, messages, passed, last_day FROM "
+                    + "dkim_selectors WHERE domain = ? ORDER BY messages DESC, d, selector LIMIT 1000")) {
                 ps.setString(1, domain);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        for (String e : rs.getString(1).split(" ")) {
-                            int slash = e.indexOf('/');
-                            int eq = e.lastIndexOf('=');
-                            if (slash <= 0 || eq < slash) {
-                                continue;
-                            }
-                            String d = e.substring(0, slash);
-                            String s = e.substring(slash + 1, eq);
-                            if (s.isEmpty() || !(d.equals(domain) || d.endsWith("." + domain))) {
-                                continue;
-                            }
-                            long[] v = bySel.computeIfAbsent(d + "/" + s, x -> new long[3]);
-                            v[0] += rs.getLong(2);
-                            if (e.substring(eq + 1).equals("pass")) {
-                                v[1] += rs.getLong(2);
-                            }
-                            v[2] = Math.max(v[2], rs.getInt(3));
-                        }
+                        out.add(new SelectorSeen(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                                LocalDate.ofEpochDay(rs.getInt(5))));
                     }
                 }
             }
-            List<SelectorSeen> out = new ArrayList<>();
-            bySel.forEach((k, v) -> {
-                int slash = k.indexOf('/');
-                out.add(new SelectorSeen(k.substring(0, slash), k.substring(slash + 1), v[0], v[1],
-                        LocalDate.ofEpochDay(v[2])));
-            });
-            out.sort((a, b) -> a.messages() != b.messages() ? Long.compare(b.messages(), a.messages())
-                    : (a.domain() + "/" + a.selector()).compareTo(b.domain() + "/" + b.selector()));
             return List.copyOf(out);
         }));
     }

@@ -15,8 +15,6 @@ import java.util.Optional;
 final class ReadinessReplay {
     /** The share of all messages that may be legitimate and failing for a step to count as ready. */
     static final double TOLERANCE = 0.001;
-    /** Sources classified by the replay (most messages first); the rest are counted as unknown. */
-    static final int MAX_SOURCES = 20_000;
 
     private ReadinessReplay() {
     }
@@ -42,11 +40,11 @@ final class ReadinessReplay {
         PolicyStep current = new PolicyStep(p, latest.map(Queries.LatestPolicy::pct)
                 .filter(x -> x >= 0 && x <= 100).orElse(100), latest.map(Queries.LatestPolicy::testing).orElse(false));
         PolicyStep next = next(current);
-        Queries.SourceTable t = q.sourceFacts(domain, period, MAX_SOURCES);
+        Queries.SourceTable t = q.sourceFacts(domain, period, Analysis.MAX_SOURCE_ROWS);
         Map<String, ReverseName> names = a.reverseDns().cached(q, t.top().stream().map(Queries.SourceFacts::ip).toList());
         Volume total = Volume.ZERO;
         long legit = 0;
-        long unknown = t.otherMessages();
+        long unknown = t.otherMessages() - t.otherPass();
         Map<String, Fix> fixes = new LinkedHashMap<>();
         for (Queries.SourceFacts f : t.top()) {
             total = total.plus(f.volume());
@@ -72,8 +70,8 @@ final class ReadinessReplay {
                 }
             }
         }
-        // the tail beyond MAX_SOURCES is not classified: counted as unknown (said in docs/analysis.md)
-        total = total.plus(Volume.of(t.otherMessages(), 0, 0, 0));
+        // the tail beyond the listed sources is not classified: its failing mail counts as unknown (docs/analysis.md)
+        total = total.plus(Volume.of(t.otherMessages(), t.otherPass(), 0, 0));
         long applied = Math.round(legit * (next.pct() / 100.0));
         List<Fix> ordered = new ArrayList<>(fixes.values());
         ordered.sort((x, y) -> Long.compare(y.messages(), x.messages()));

@@ -1,0 +1,150 @@
+package dev.aligned.bench.analysis;
+
+import dev.aligned.bench.report.SyntheticReports;
+import dev.aligned.report.AggregateReport;
+import dev.aligned.report.ReportResult;
+import dev.aligned.server.analysis.Analysis;
+import dev.aligned.server.analysis.Period;
+import dev.aligned.store.Archived;
+import dev.aligned.store.ReportStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Builds a store holding a synthetic year of aggregate reports for one domain and times the dashboard's
+ * {@link Analysis} queries on it (p50/p95 over repeated calls, result cache off so every call runs its SQL).
+ *
+ * <pre>
+ * # build (once; the database is reused by later runs and by the web page measurements)
+ * java -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.analysis.AnalysisLatency build \
+ *      jdbc:sqlite:/var/tmp/aligned-bench/analysis-10m.db 10000000
+ * # time
+ * java -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.analysis.AnalysisLatency time \
+ *      jdbc:sqlite:/var/tmp/aligned-bench/analysis-10m.db 30
+ * </pre>
+ *
+ * <p>The reports come from {@link SyntheticReports} (seed 42, 5,000 records a report, domain
+ * {@code bench.example}, days spread over 365 days from 2023-11-14). To keep the build short the harness stores
+ * the generated report models directly ({@link ReportStore#store}) and archives a short marker in place of each
+ * report's XML: the analysis never reads the archived bytes. Everything else (records, auth results, rollups) is
+ * written exactly as an ingest writes it.
+ */
+public final class AnalysisLatency {
+    static final String DOMAIN = "bench.example";
+    static final int RECORDS_PER_REPORT = 5_000;
+    /** The synthetic year: SyntheticReports' first day and the 365 days after it. */
+    static final LocalDate FIRST = LocalDate.ofEpochDay(1_700_000_000L / 86_400);
+    static final LocalDate LAST = FIRST.plusDays(364);
+
+    private AnalysisLatency() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || !(args[0].equals("build") || args[0].equals("time"))) {
+            System.err.println("usage: AnalysisLatency build JDBC_URL [RECORDS]   |   AnalysisLatency time JDBC_URL [RUNS]");
+            System.exit(2);
+        }
+        String url = args[1];
+        if (args[0].equals("build")) {
+            build(url, args.length > 2 ? Long.parseLong(args[2]) : 10_000_000L);
+        } else {
+            time(url, args.length > 2 ? Integer.parseInt(args[2]) : 30);
+        }
+    }
+
+    static void build(String url, long records) {
+        long start = System.nanoTime();
+        SyntheticReports gen = new SyntheticReports(42);
+        long done = 0;
+        int n = 0;
+        try (ReportStore store = ReportStore.builder().url(url).build()) {
+            while (done < records) {
+                int size = (int) Math.min(RECORDS_PER_REPORT, records - done);
+                AggregateReport r = gen.report(DOMAIN, size);
+                Archived a = store.archive("synthetic/" + n, ("synthetic report " + n + " of seed 42")
+                        .getBytes(StandardCharsets.US_ASCII));
+                store.store(a, List.of(new ReportResult.Parsed("synthetic/" + n, r, List.of())));
+                done += size;
+                n++;
+                if (n % 100 == 0) {
+                    System.out.printf(Locale.ROOT, "%,d records in %,d reports, %.0f s%n", done, n,
+                            (System.nanoTime() - start) / 1e9);
+                }
+            }
+            System.out.printf(Locale.ROOT, "built %s: %,d records in %,d reports in %.0f s; %s%n", url, done, n,
+                    (System.nanoTime() - start) / 1e9, store.stats());
+        }
+    }
+
+    static void time(String url, int runs) {
+        Clock clock = Clock.fixed(LAST.atTime(12, 0).toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
+        Period year = Period.of(FIRST, LAST);
+        Period month = Period.lastDays(30, clock);
+        Period week = Period.lastDays(7, clock);
+        try (Analysis a = Analysis.builder().url(url).clock(clock).cacheResults(false).build()) {
+            Map<String, Supplier<Object>> queries = new LinkedHashMap<>();
+            queries.put("overview(365 d)", () -> a.overview(year));
+            queries.put("overview(30 d)", () -> a.overview(month));
+            queries.put("domain(365 d)", () -> a.domain(DOMAIN, year));
+            queries.put("domain(30 d)", () -> a.domain(DOMAIN, month));
+            queries.put("sources(365 d)", () -> a.sources(DOMAIN, year));
+            queries.put("sources(30 d)", () -> a.sources(DOMAIN, month));
+            queries.put("sources(7 d)", () -> a.sources(DOMAIN, week));
+            queries.put("readiness(30 d)", () -> a.readiness(DOMAIN, 30));
+            queries.put("selectorsSeen", () -> a.selectorsSeen(DOMAIN));
+            System.out.printf(Locale.ROOT, "%s, %d runs each after 3 warm-up calls, result cache off%n", url, runs);
+            System.out.printf(Locale.ROOT, "domain volume %,d messages, %,d sources in 365 d, %,d in 30 d%n",
+                    a.domain(DOMAIN, year).volume().messages(), a.domain(DOMAIN, year).sources(),
+                    a.domain(DOMAIN, month).sources());
+            System.out.printf(Locale.ROOT, "%-18s %9s %9s %9s%n", "query", "p50 ms", "p95 ms", "max ms");
+            for (Map.Entry<String, Supplier<Object>> q : queries.entrySet()) {
+                for (int i = 0; i < 3; i++) {
+                    q.getValue().get();
+                }
+                double[] ms = new double[runs];
+                for (int i = 0; i < runs; i++) {
+                    long t = System.nanoTime();
+                    q.getValue().get();
+                    ms[i] = (System.nanoTime() - t) / 1e6;
+                }
+                Arrays.sort(ms);
+                System.out.printf(Locale.ROOT, "%-18s %9.1f %9.1f %9.1f%n", q.getKey(), pct(ms, 50), pct(ms, 95),
+                        ms[ms.length - 1]);
+            }
+        }
+        try (Analysis a = Analysis.builder().url(url).clock(clock).build()) {
+            List<String> lines = new ArrayList<>();
+            for (String name : List.of("sources(365 d)", "sources(30 d)")) {
+                Period p = name.contains("365") ? year : month;
+                a.sources(DOMAIN, p);
+                double[] ms = new double[runs];
+                for (int i = 0; i < runs; i++) {
+                    long t = System.nanoTime();
+                    a.sources(DOMAIN, p);
+                    ms[i] = (System.nanoTime() - t) / 1e6;
+                }
+                Arrays.sort(ms);
+                lines.add(String.format(Locale.ROOT, "%-18s %9.1f %9.1f %9.1f", name + "*", pct(ms, 50), pct(ms, 95),
+                        ms[ms.length - 1]));
+            }
+            System.out.println("* result cache on (repeat views until the next report is stored):");
+            lines.forEach(System.out::println);
+        }
+        System.out.println("at " + Instant.now());
+    }
+
+    static double pct(double[] sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}
