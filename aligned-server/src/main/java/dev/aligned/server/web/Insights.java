@@ -80,13 +80,20 @@ final class Insights {
         return analysis.check(domain);
     }
 
-    /** Reverse DNS for new sources, off the request path; never throws (DNS trouble is cached by the analysis). */
-    void enrichLater() {
-        Thread.ofVirtual().name("aligned-enrich").start(() -> {
+    /**
+     * The analysis stage's after-ingest work, off the request path: reverse DNS for new sources (when a resolver is
+     * configured) and the precomputed source windows. Never throws: the pages work without it.
+     */
+    void refreshLater(boolean withDns) {
+        Thread.ofVirtual().name("aligned-refresh").start(() -> {
             try {
-                analysis.enrichReverseDns();
+                if (withDns) {
+                    analysis.refresh();
+                } else {
+                    analysis.refreshWindows();
+                }
             } catch (RuntimeException e) {
-                // the dashboard works without names; the next upload or start tries again
+                // the next upload or start tries again; the pages compute what is not precomputed
             }
         });
     }

@@ -20,8 +20,8 @@ final class Uploads {
                 + (name.isEmpty() ? "" : ";name=" + name);
         IngestResult res = web.ingestor.ingest(source, bytes);
         web.metrics.uploads.increment();
-        if (res.newReports() > 0 && web.resolver != null) {
-            web.insights.enrichLater();
+        if (res.newReports() > 0) {
+            web.insights.refreshLater(web.resolver != null);
         }
         return res;
     }

@@ -150,9 +150,7 @@ public final class WebServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         ready = true;
-        if (resolver != null) {
-            insights.enrichLater();
-        }
+        insights.refreshLater(resolver != null);
         return this;
     }
 
