@@ -98,14 +98,14 @@ final class Api {
     private Resp overview(Req r) {
         Period p = pages.period(r);
         Optional<String> domain = r.q("domain").flatMap(d -> Pages.domainParam(r, d));
-        List<Queries.DomainSummary> domains = web.queries.domains(r.scope(), p);
+        List<Queries.DomainSummary> domains = web.insights.domains(r.scope(), p);
         if (domain.isPresent()) {
             domains = domains.stream().filter(d -> d.domain().equals(domain.get())).toList();
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("period", period(p));
         m.put("domains", domains);
-        m.put("days", web.queries.days(r.scope(), domain, p));
+        m.put("days", web.insights.days(domains.stream().map(Queries.DomainSummary::domain).toList(), p));
         return Resp.json(200, m);
     }
 
@@ -118,7 +118,7 @@ final class Api {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("domain", d.get());
         m.put("period", period(p));
-        m.put("days", web.queries.days(r.scope(), d, p));
+        m.put("days", web.insights.days(List.of(d.get()), p));
         m.put("readiness", web.insights.readiness(d.get(), p));
         return Resp.json(200, m);
     }

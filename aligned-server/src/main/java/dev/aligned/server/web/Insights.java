@@ -24,6 +24,56 @@ final class Insights {
         return dev.aligned.server.analysis.Period.of(from, p.to());
     }
 
+    /** The visible domains over the period, most messages first. */
+    List<Queries.DomainSummary> domains(Queries.Scope scope, Queries.Period p) {
+        List<Queries.DomainSummary> out = new ArrayList<>();
+        for (var d : analysis.overview(period(p))) {
+            if (!scope.allows(d.domain())) {
+                continue;
+            }
+            var v = d.volume();
+            out.add(new Queries.DomainSummary(d.domain(), v.messages(), v.dmarcPass(), v.spfAligned(), v.dkimAligned(),
+                    d.quarantined(), d.rejected(), v.dmarcPassRate(), d.policy(),
+                    d.lastReportDay() == null ? "" : d.lastReportDay().toString()));
+        }
+        return out;
+    }
+
+    /** Most domains summed into the all-domains trend chart (the largest first). */
+    static final int MAX_TREND_DOMAINS = 100;
+
+    /**
+     * Messages per day for the given domains (summed), every day of the period present (zeros included) when the
+     * period is at most 400 days.
+     */
+    List<Queries.DayPoint> days(List<String> domains, Queries.Period p) {
+        java.util.TreeMap<LocalDate, long[]> sum = new java.util.TreeMap<>();
+        for (String d : domains.subList(0, Math.min(domains.size(), MAX_TREND_DOMAINS))) {
+            for (var t : analysis.domain(d, period(p)).trend()) {
+                long[] a = sum.computeIfAbsent(t.day(), k -> new long[4]);
+                a[0] += t.volume().messages();
+                a[1] += t.volume().dmarcPass();
+                a[2] += t.volume().spfAligned();
+                a[3] += t.volume().dkimAligned();
+            }
+        }
+        if (sum.isEmpty()) {
+            return List.of();
+        }
+        LocalDate first = p.days() == 0 ? sum.firstKey() : p.from();
+        LocalDate last = p.days() == 0 ? sum.lastKey() : p.to();
+        List<Queries.DayPoint> out = new ArrayList<>();
+        if (last.toEpochDay() - first.toEpochDay() > 400) {
+            sum.forEach((day, a) -> out.add(new Queries.DayPoint(day.toString(), a[0], a[1], a[2], a[3])));
+            return out;
+        }
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            long[] a = sum.getOrDefault(d, new long[4]);
+            out.add(new Queries.DayPoint(d.toString(), a[0], a[1], a[2], a[3]));
+        }
+        return out;
+    }
+
     List<Queries.Source> sources(String domain, Queries.Period p) {
         List<Queries.Source> out = new ArrayList<>();
         for (SourceRow row : analysis.sources(domain, period(p)).rows()) {

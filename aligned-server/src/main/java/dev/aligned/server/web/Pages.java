@@ -148,11 +148,11 @@ final class Pages {
         Period p = period(r);
         Optional<String> domain = r.q("domain").flatMap(d -> domainParam(r, d));
         List<String> names = web.queries.domainNames(r.scope());
-        List<Queries.DomainSummary> domains = web.queries.domains(r.scope(), p);
+        List<Queries.DomainSummary> domains = web.insights.domains(r.scope(), p);
         if (domain.isPresent()) {
             domains = domains.stream().filter(d -> d.domain().equals(domain.get())).toList();
         }
-        List<Queries.DayPoint> days = web.queries.days(r.scope(), domain, p);
+        List<Queries.DayPoint> days = web.insights.days(domains.stream().map(Queries.DomainSummary::domain).toList(), p);
         Html h = new Html();
         h.el("h1", "Overview");
         Layout.filters(h, "/", names, domain, p.days(), true);
@@ -174,7 +174,8 @@ final class Pages {
         }
         h.el("h2", "Domains");
         h.open("table", "id", "domains", "class", "data");
-        Layout.head(h, "Domain", "Messages", "DMARC pass", "SPF aligned", "DKIM aligned", "Sources", "Policy");
+        Layout.head(h, "Domain", "Messages", "DMARC pass", "SPF aligned", "DKIM aligned", "Quarantined", "Rejected",
+                "Policy", "Last report");
         h.open("tbody");
         for (Queries.DomainSummary d : domains) {
             h.open("tr");
@@ -183,8 +184,10 @@ final class Pages {
             h.el("td", Layout.pct(d.passRate()), "class", "num");
             h.el("td", Layout.pct(Queries.rate(d.spfAligned(), d.messages())), "class", "num");
             h.el("td", Layout.pct(Queries.rate(d.dkimAligned(), d.messages())), "class", "num");
-            Layout.tdNum(h, d.sources());
+            Layout.tdNum(h, d.quarantined());
+            Layout.tdNum(h, d.rejected());
             Layout.td(h, d.policy().isEmpty() ? "?" : "p=" + d.policy());
+            Layout.td(h, d.lastReportDay());
             h.close();
         }
         h.close().close();
@@ -202,7 +205,7 @@ final class Pages {
         }
         String domain = d.get();
         Period p = period(r);
-        List<Queries.DayPoint> days = web.queries.days(r.scope(), d, p);
+        List<Queries.DayPoint> days = web.insights.days(List.of(domain), p);
         List<Queries.Source> sources = web.insights.sources(domain, p);
         Queries.Readiness ready = web.insights.readiness(domain, p);
         List<Queries.Disagreement> disagreements = web.insights.disagreements(domain, p);

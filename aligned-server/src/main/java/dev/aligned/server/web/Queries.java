@@ -57,12 +57,19 @@ final class Queries {
         }
     }
 
+    /**
+     * One domain over a period (from the analysis stage's daily totals).
+     *
+     * @param spfAligned messages with an aligned passing SPF result, recomputed from auth_results
+     * @param dkimAligned messages with an aligned passing DKIM signature, recomputed from auth_results
+     * @param quarantined messages the receivers say they quarantined
+     * @param policy the p= of the latest report, or empty
+     */
     record DomainSummary(String domain, long messages, long dmarcPass, long spfAligned, long dkimAligned,
-            long sources, double passRate, String policy) {
+            long quarantined, long rejected, double passRate, String policy, String lastReportDay) {
     }
 
-    record DayPoint(String day, long messages, long dmarcPass, long spfAligned, long dkimAligned, long quarantined,
-            long rejected) {
+    record DayPoint(String day, long messages, long dmarcPass, long spfAligned, long dkimAligned) {
     }
 
     /**
@@ -143,27 +150,6 @@ final class Queries {
 
     // ------------------------------------------------------------------ domains
 
-    List<DomainSummary> domains(Scope scope, Period p) {
-        return db.read(c -> {
-            List<Object> params = new ArrayList<>(List.of(p.fromDay(), p.toDay()));
-            String where = scope.sql("domain", params);
-            List<DomainSummary> rows = WebDb.query(c, "SELECT domain, SUM(messages), "
-                    + "SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END), "
-                    + "SUM(CASE WHEN spf = 'pass' THEN messages ELSE 0 END), "
-                    + "SUM(CASE WHEN dkim = 'pass' THEN messages ELSE 0 END), COUNT(DISTINCT source_ip) "
-                    + "FROM daily_rollups WHERE day BETWEEN ? AND ?" + where + " GROUP BY domain ORDER BY 2 DESC, 1",
-                    rs -> new DomainSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rate(rs.getLong(3), rs.getLong(2)), ""),
-                    params.toArray());
-            List<DomainSummary> out = new ArrayList<>();
-            for (DomainSummary d : rows.subList(0, Math.min(rows.size(), MAX_ROWS))) {
-                out.add(new DomainSummary(d.domain(), d.messages(), d.dmarcPass(), d.spfAligned(), d.dkimAligned(),
-                        d.sources(), d.passRate(), policy(c, d.domain())));
-            }
-            return out;
-        });
-    }
-
     /** Every domain the store has reports for, within the scope (for the filter list). */
     List<String> domainNames(Scope scope) {
         return db.read(c -> {
@@ -172,48 +158,6 @@ final class Queries {
             return WebDb.query(c, "SELECT DISTINCT domain FROM reports WHERE 1 = 1" + where + " ORDER BY domain LIMIT "
                     + MAX_ROWS, rs -> rs.getString(1), params.toArray());
         });
-    }
-
-    private static String policy(Connection c, String domain) throws SQLException {
-        List<String> p = WebDb.query(c, "SELECT policy_p FROM reports WHERE domain = ? ORDER BY day DESC, id DESC LIMIT 1",
-                rs -> rs.getString(1), domain);
-        return p.isEmpty() || p.get(0) == null ? "" : p.get(0);
-    }
-
-    /** Messages per day (every day of the period present, zeros included), for one domain or all in scope. */
-    List<DayPoint> days(Scope scope, Optional<String> domain, Period p) {
-        List<DayPoint> sparse = db.read(c -> {
-            List<Object> params = new ArrayList<>(List.of(p.fromDay(), p.toDay()));
-            String where = scope.sql("domain", params);
-            if (domain.isPresent()) {
-                where += " AND domain = ?";
-                params.add(domain.get());
-            }
-            return WebDb.query(c, "SELECT day, SUM(messages), SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END), "
-                    + "SUM(CASE WHEN spf = 'pass' THEN messages ELSE 0 END), "
-                    + "SUM(CASE WHEN dkim = 'pass' THEN messages ELSE 0 END), "
-                    + "SUM(CASE WHEN disposition = 'quarantine' THEN messages ELSE 0 END), "
-                    + "SUM(CASE WHEN disposition = 'reject' THEN messages ELSE 0 END) "
-                    + "FROM daily_rollups WHERE day BETWEEN ? AND ?" + where + " GROUP BY day ORDER BY day",
-                    rs -> new DayPoint(LocalDate.ofEpochDay(rs.getLong(1)).toString(), rs.getLong(2), rs.getLong(3),
-                            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)), params.toArray());
-        });
-        if (sparse.isEmpty()) {
-            return sparse;
-        }
-        // fill the gaps from the first day with data (or the period start) to the period end, at most 400 days
-        LocalDate first = p.days() == 0 ? LocalDate.parse(sparse.get(0).day()) : p.from();
-        LocalDate last = p.days() == 0 ? LocalDate.parse(sparse.get(sparse.size() - 1).day()) : p.to();
-        if (last.toEpochDay() - first.toEpochDay() > 400) {
-            return sparse;
-        }
-        Map<String, DayPoint> byDay = new LinkedHashMap<>();
-        sparse.forEach(d -> byDay.put(d.day(), d));
-        List<DayPoint> out = new ArrayList<>();
-        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-            out.add(byDay.getOrDefault(d.toString(), new DayPoint(d.toString(), 0, 0, 0, 0, 0, 0)));
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------ source records
