@@ -13,6 +13,7 @@ final class Charts {
     private static final int H = 180;
     private static final int LEFT = 48;
     private static final int BOTTOM = 22;
+    private static final int TOP = 22;
 
     private Charts() {
     }
@@ -29,7 +30,7 @@ final class Charts {
         axes(h, max, false);
         double slot = (double) (W - LEFT - 4) / Math.max(1, days.size());
         double bw = Math.max(1, slot * 0.8);
-        double plotH = H - BOTTOM - 8;
+        double plotH = H - BOTTOM - TOP;
         for (int i = 0; i < days.size(); i++) {
             Queries.DayPoint d = days.get(i);
             double x = LEFT + 2 + i * slot;
@@ -43,6 +44,7 @@ final class Charts {
             h.close();
         }
         labels(h, days, slot);
+        legend(h, new String[] {"DMARC pass", "DMARC fail"}, new String[] {"#2e7d32", "#c62828"});
         h.close();
         return h;
     }
@@ -54,17 +56,29 @@ final class Charts {
                 "id", id, "role", "img", "aria-label", "pass rates per day");
         axes(h, 100, true);
         double slot = (double) (W - LEFT - 4) / Math.max(1, days.size());
-        line(h, days, slot, 0, "#1565c0", "DMARC pass");
-        line(h, days, slot, 1, "#6a1b9a", "SPF aligned");
-        line(h, days, slot, 2, "#ef6c00", "DKIM aligned");
+        line(h, days, slot, 2, "#ef6c00", "DKIM aligned", "6 3");
+        line(h, days, slot, 1, "#6a1b9a", "SPF aligned", "2 2");
+        line(h, days, slot, 0, "#1565c0", "DMARC pass", null);
         labels(h, days, slot);
+        legend(h, new String[] {"DMARC pass", "SPF aligned", "DKIM aligned"},
+                new String[] {"#1565c0", "#6a1b9a", "#ef6c00"});
         h.close();
         return h;
     }
 
-    private static void line(Html h, List<Queries.DayPoint> days, double slot, int which, String colour, String name) {
+    private static void legend(Html h, String[] names, String[] colours) {
+        double x = LEFT + 10;
+        for (int i = 0; i < names.length; i++) {
+            h.empty("rect", "x", f(x), "y", "2", "width", "10", "height", "10", "fill", colours[i]);
+            h.el("text", names[i], "x", f(x + 14), "y", "11", "font-size", "11", "fill", "#333");
+            x += 26 + names[i].length() * 7.0;
+        }
+    }
+
+    private static void line(Html h, List<Queries.DayPoint> days, double slot, int which, String colour, String name,
+            String dash) {
         StringBuilder pts = new StringBuilder();
-        double plotH = H - BOTTOM - 8;
+        double plotH = H - BOTTOM - TOP;
         for (int i = 0; i < days.size(); i++) {
             Queries.DayPoint d = days.get(i);
             if (d.messages() == 0) {
@@ -77,12 +91,13 @@ final class Charts {
         }
         h.open("g", "class", "series");
         h.el("title", name);
-        h.empty("polyline", "points", pts.toString().trim(), "fill", "none", "stroke", colour, "stroke-width", "2");
+        h.empty("polyline", "points", pts.toString().trim(), "fill", "none", "stroke", colour, "stroke-width",
+                dash == null ? "2.5" : "2", "stroke-dasharray", dash);
         h.close();
     }
 
     private static void axes(Html h, long max, boolean percent) {
-        double plotH = H - BOTTOM - 8;
+        double plotH = H - BOTTOM - TOP;
         for (int i = 0; i <= 4; i++) {
             double y = H - BOTTOM - plotH * i / 4;
             h.empty("line", "x1", Integer.toString(LEFT), "x2", Integer.toString(W), "y1", f(y), "y2", f(y),

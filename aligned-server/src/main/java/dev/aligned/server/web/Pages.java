@@ -167,7 +167,7 @@ final class Pages {
             h.el("p", "No reports in this period. Choose a longer period, or send reports to this server "
                     + "(rua= address, upload, or 'aligned import').", "class", "empty");
         } else {
-            h.el("h2", "Messages per day (green: DMARC pass, red: fail)");
+            h.el("h2", "Messages per day");
             h.append(Charts.volume(days, "chart-volume"));
             h.el("h2", "Pass rates");
             h.append(Charts.rates(days, "chart-rates"));
@@ -241,9 +241,9 @@ final class Pages {
         }
         h.close();
         if (!days.isEmpty()) {
-            h.el("h2", "Messages per day (green: DMARC pass, red: fail)");
+            h.el("h2", "Messages per day");
             h.append(Charts.volume(days, "chart-volume"));
-            h.el("h2", "Pass rates (blue: DMARC, purple: SPF aligned, orange: DKIM aligned)");
+            h.el("h2", "Pass rates");
             h.append(Charts.rates(days, "chart-rates"));
         }
         h.el("h2", "Sending sources");
