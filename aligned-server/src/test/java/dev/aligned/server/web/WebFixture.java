@@ -46,8 +46,13 @@ final class WebFixture implements AutoCloseable {
     }
 
     WebFixture(boolean demo, Consumer<WebServer.Builder> customise) throws IOException {
+        this(null, demo, customise);
+    }
+
+    /** On the database at {@code jdbcUrl} (null: a new SQLite file). */
+    WebFixture(String jdbcUrl, boolean demo, Consumer<WebServer.Builder> customise) throws IOException {
         dir = Files.createTempDirectory("aligned-web-test");
-        url = "jdbc:sqlite:" + dir.resolve("aligned.db");
+        url = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("aligned.db");
         store = ReportStore.builder().url(url).clock(clock).build();
         ingestor = Ingestor.builder(store).build();
         if (demo) {
