@@ -205,11 +205,8 @@ final class Api {
         if (!sha.matches("[0-9a-f]{64}")) {
             return notFound();
         }
-        if (!r.isAdmin()) {
-            List<String> domains = web.queries.blobDomains(sha);
-            if (domains.isEmpty() || !domains.stream().allMatch(r.scope()::allows)) {
-                return notFound();
-            }
+        if (!pages.blobVisible(r, sha)) {
+            return notFound();
         }
         return web.store.originalBytes(sha).map(b -> new Resp(200, "application/octet-stream", b, new LinkedHashMap<>())
                 .header("Content-Disposition", "attachment; filename=\"" + sha + "\"")).orElseGet(this::notFound);

@@ -508,6 +508,9 @@ final class Pages {
             return notFound(r);
         }
         Queries.ReportRow row = rep.get().report();
+        if (!blobVisible(r, row.blobSha256())) {
+            return notFound(r); // the same input (a zip, an mbox) also carries another user's domain
+        }
         Optional<byte[]> bytes = web.store.originalBytes(row.blobSha256());
         Html h = new Html();
         h.open("p", "class", "crumbs").el("a", "Report " + row.reportId(), "href", "/reports/" + row.id()).close();
@@ -537,15 +540,21 @@ final class Pages {
         if (!sha.matches("[0-9a-f]{64}")) {
             return notFound(r);
         }
-        if (!r.isAdmin()) {
-            List<String> domains = web.queries.blobDomains(sha);
-            if (domains.isEmpty() || !domains.stream().allMatch(r.scope()::allows)) {
-                return notFound(r);
-            }
+        if (!blobVisible(r, sha)) {
+            return notFound(r);
         }
         return web.store.originalBytes(sha).map(b -> new Resp(200, "application/octet-stream", b, new java.util.LinkedHashMap<>())
                 .header("Content-Disposition", "attachment; filename=\"" + sha.substring(0, 16) + (binary(b)
                         ? (b[0] == 'P' ? ".zip" : ".gz") : ".txt") + "\"")).orElseGet(() -> notFound(r));
+    }
+
+    /** Admins see every input; others only inputs whose every report belongs to one of their domains. */
+    boolean blobVisible(Req r, String sha) {
+        if (r.isAdmin()) {
+            return true;
+        }
+        List<String> domains = web.queries.blobDomains(sha);
+        return !domains.isEmpty() && domains.stream().allMatch(r.scope()::allows);
     }
 
     static Optional<Long> parseId(String s) {

@@ -255,6 +255,36 @@ class WebServerTest {
         assertEquals(200, f.get("/domains/example.org", v.cookie()).statusCode());
     }
 
+    @Test
+    void aViewerCannotOpenAnInputThatAlsoCarriesAnotherDomain() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (DemoData.GeneratedReport g : DemoData.generate(LocalDate.of(2024, 2, 1)).subList(0, 2)) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(g.name()));
+                zip.write(g.xml().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        f.ingestor.ingest("test:mixed.zip", bytes.toByteArray());
+        WebFixture.Session s = f.admin();
+        assertEquals(200, f.postForm("/settings/users", s.cookie(), Map.of("csrf", s.csrf(), "username", "orgonly",
+                "password", "orgonly-password", "domains", "example.org")).statusCode());
+        WebFixture.Session v = f.login("orgonly", "orgonly-password");
+        JsonNode reports = json(f.get("/api/v1/reports?days=0&org=google.com", v.cookie())).get("reports");
+        JsonNode mixed = null;
+        for (JsonNode r : reports) {
+            if (r.get("source").asText().startsWith("test:mixed.zip")) {
+                mixed = r;
+            }
+        }
+        assertTrue(mixed != null, "the example.org report of the zip is listed: " + reports);
+        assertEquals(200, f.get("/reports/" + mixed.get("id").asLong(), v.cookie()).statusCode());
+        assertEquals(404, f.get("/reports/" + mixed.get("id").asLong() + "/raw", v.cookie()).statusCode());
+        assertEquals(404, f.get("/blobs/" + mixed.get("blobSha256").asText() + "/download", v.cookie()).statusCode());
+        assertEquals(404, f.get("/api/v1/blobs/" + mixed.get("blobSha256").asText(), v.cookie()).statusCode());
+        assertEquals(200, f.get("/reports/" + mixed.get("id").asLong() + "/raw", admin.cookie()).statusCode());
+    }
+
     static String createToken(WebFixture.Session s, String name) {
         HttpResponse<String> r = f.postForm("/settings/tokens", s.cookie(), Map.of("csrf", s.csrf(), "name", name));
         Matcher m = Pattern.compile("id=\"new-token\">([^<]+)<").matcher(r.body());
