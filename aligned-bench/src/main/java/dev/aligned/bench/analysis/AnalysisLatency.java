@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,10 +87,19 @@ public final class AnalysisLatency {
 
     static void time(String url, int runs) {
         Clock clock = Clock.fixed(LAST.atTime(12, 0).toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
-        Period year = Period.of(FIRST, LAST);
+        Period year = Period.lastDays(365, clock);
         Period month = Period.lastDays(30, clock);
         Period week = Period.lastDays(7, clock);
+        Period other = Period.of(LAST.minusDays(44), LAST.minusDays(15)); // 30 days, no precomputed window
         try (Analysis a = Analysis.builder().url(url).clock(clock).cacheResults(false).build()) {
+            System.out.printf(Locale.ROOT, "%s, %d runs each after 3 warm-up calls, result cache off%n", url, runs);
+            long t0 = System.nanoTime();
+            int computed = a.refreshWindows();
+            System.out.printf(Locale.ROOT, "refreshWindows(): %d windows computed in %.1f s (after ingest, not per "
+                    + "page view)%n", computed, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(Locale.ROOT, "domain volume %,d messages, %,d sources in 365 d, %,d in 30 d%n",
+                    a.domain(DOMAIN, year).volume().messages(), a.domain(DOMAIN, year).sources(),
+                    a.domain(DOMAIN, month).sources());
             Map<String, Supplier<Object>> queries = new LinkedHashMap<>();
             queries.put("overview(365 d)", () -> a.overview(year));
             queries.put("overview(30 d)", () -> a.overview(month));
@@ -102,45 +110,32 @@ public final class AnalysisLatency {
             queries.put("sources(7 d)", () -> a.sources(DOMAIN, week));
             queries.put("readiness(30 d)", () -> a.readiness(DOMAIN, 30));
             queries.put("selectorsSeen", () -> a.selectorsSeen(DOMAIN));
-            System.out.printf(Locale.ROOT, "%s, %d runs each after 3 warm-up calls, result cache off%n", url, runs);
-            System.out.printf(Locale.ROOT, "domain volume %,d messages, %,d sources in 365 d, %,d in 30 d%n",
-                    a.domain(DOMAIN, year).volume().messages(), a.domain(DOMAIN, year).sources(),
-                    a.domain(DOMAIN, month).sources());
-            System.out.printf(Locale.ROOT, "%-18s %9s %9s %9s%n", "query", "p50 ms", "p95 ms", "max ms");
+            queries.put("source(one IP, 30 d)", () -> a.source(DOMAIN, a.sources(DOMAIN, month).rows().get(0).ip(),
+                    month));
+            System.out.printf(Locale.ROOT, "%-26s %9s %9s %9s%n", "query", "p50 ms", "p95 ms", "max ms");
             for (Map.Entry<String, Supplier<Object>> q : queries.entrySet()) {
-                for (int i = 0; i < 3; i++) {
-                    q.getValue().get();
-                }
-                double[] ms = new double[runs];
-                for (int i = 0; i < runs; i++) {
-                    long t = System.nanoTime();
-                    q.getValue().get();
-                    ms[i] = (System.nanoTime() - t) / 1e6;
-                }
-                Arrays.sort(ms);
-                System.out.printf(Locale.ROOT, "%-18s %9.1f %9.1f %9.1f%n", q.getKey(), pct(ms, 50), pct(ms, 95),
-                        ms[ms.length - 1]);
+                System.out.println(line(q.getKey(), q.getValue(), runs));
             }
-        }
-        try (Analysis a = Analysis.builder().url(url).clock(clock).build()) {
-            List<String> lines = new ArrayList<>();
-            for (String name : List.of("sources(365 d)", "sources(30 d)")) {
-                Period p = name.contains("365") ? year : month;
-                a.sources(DOMAIN, p);
-                double[] ms = new double[runs];
-                for (int i = 0; i < runs; i++) {
-                    long t = System.nanoTime();
-                    a.sources(DOMAIN, p);
-                    ms[i] = (System.nanoTime() - t) / 1e6;
-                }
-                Arrays.sort(ms);
-                lines.add(String.format(Locale.ROOT, "%-18s %9.1f %9.1f %9.1f", name + "*", pct(ms, 50), pct(ms, 95),
-                        ms[ms.length - 1]));
-            }
-            System.out.println("* result cache on (repeat views until the next report is stored):");
-            lines.forEach(System.out::println);
+            int few = Math.max(3, runs / 10);
+            System.out.println("without a precomputed window (grouped from source_days per call), " + few + " runs:");
+            System.out.println(line("sources(30 d, other)", () -> a.sources(DOMAIN, other), few));
+            System.out.println(line("domain(30 d, other)", () -> a.domain(DOMAIN, other), few));
         }
         System.out.println("at " + Instant.now());
+    }
+
+    static String line(String name, Supplier<Object> q, int runs) {
+        for (int i = 0; i < 3; i++) {
+            q.get();
+        }
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            q.get();
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        Arrays.sort(ms);
+        return String.format(Locale.ROOT, "%-26s %9.1f %9.1f %9.1f", name, pct(ms, 50), pct(ms, 95), ms[ms.length - 1]);
     }
 
     static double pct(double[] sorted, int p) {
