@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  * # time
  * java -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.analysis.AnalysisLatency time \
  *      jdbc:sqlite:/var/tmp/aligned-bench/analysis-10m.db 30
+ * # the same database in PostgreSQL: schema by Flyway, rows copied table by table with COPY
+ * java -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.analysis.AnalysisLatency copy \
+ *      jdbc:sqlite:/var/tmp/aligned-bench/analysis-10m.db 'jdbc:postgresql://127.0.0.1:55432/bench?user=aligned'
  * </pre>
  *
  * <p>The reports come from {@link SyntheticReports} (seed 42, 5,000 records a report, domain
@@ -49,12 +52,15 @@ public final class AnalysisLatency {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !(args[0].equals("build") || args[0].equals("time"))) {
-            System.err.println("usage: AnalysisLatency build JDBC_URL [RECORDS]   |   AnalysisLatency time JDBC_URL [RUNS]");
+        if (args.length < 2 || !(args[0].equals("build") || args[0].equals("time") || args[0].equals("copy"))) {
+            System.err.println("usage: AnalysisLatency build JDBC_URL [RECORDS] | time JDBC_URL [RUNS] "
+                    + "| copy SQLITE_URL POSTGRESQL_URL");
             System.exit(2);
         }
         String url = args[1];
-        if (args[0].equals("build")) {
+        if (args[0].equals("copy")) {
+            copy(url, args[2]);
+        } else if (args[0].equals("build")) {
             build(url, args.length > 2 ? Long.parseLong(args[2]) : 10_000_000L);
         } else {
             time(url, args.length > 2 ? Integer.parseInt(args[2]) : 30);
@@ -110,8 +116,8 @@ public final class AnalysisLatency {
             queries.put("sources(7 d)", () -> a.sources(DOMAIN, week));
             queries.put("readiness(30 d)", () -> a.readiness(DOMAIN, 30));
             queries.put("selectorsSeen", () -> a.selectorsSeen(DOMAIN));
-            queries.put("source(one IP, 30 d)", () -> a.source(DOMAIN, a.sources(DOMAIN, month).rows().get(0).ip(),
-                    month));
+            String topIp = a.sources(DOMAIN, year).rows().get(0).ip();
+            queries.put("source(top IP, 30 d)", () -> a.source(DOMAIN, topIp, month));
             System.out.printf(Locale.ROOT, "%-26s %9s %9s %9s%n", "query", "p50 ms", "p95 ms", "max ms");
             for (Map.Entry<String, Supplier<Object>> q : queries.entrySet()) {
                 System.out.println(line(q.getKey(), q.getValue(), runs));
@@ -122,6 +128,80 @@ public final class AnalysisLatency {
             System.out.println(line("domain(30 d, other)", () -> a.domain(DOMAIN, other), few));
         }
         System.out.println("at " + Instant.now());
+    }
+
+    /** The tables a built database holds, in foreign-key order. */
+    static final List<String> TABLES = List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "records",
+            "auth_results", "failure_reports", "daily_rollups", "daily_totals", "source_days", "dkim_selectors");
+
+    /** Copies a built SQLite database into an empty PostgreSQL database (schema created by the store). */
+    static void copy(String sqlite, String postgres) throws Exception {
+        ReportStore.builder().url(postgres).build().close();
+        long start = System.nanoTime();
+        try (java.sql.Connection from = java.sql.DriverManager.getConnection(sqlite);
+             java.sql.Connection to = java.sql.DriverManager.getConnection(postgres)) {
+            org.postgresql.copy.CopyManager copy = to.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            for (String table : TABLES) {
+                long rows = 0;
+                try (java.sql.Statement st = from.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+                    int n = rs.getMetaData().getColumnCount();
+                    List<String> cols = new java.util.ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        cols.add(rs.getMetaData().getColumnName(i));
+                    }
+                    org.postgresql.copy.CopyIn in = copy.copyIn("COPY " + table + " (" + String.join(", ", cols)
+                            + ") FROM STDIN");
+                    StringBuilder sb = new StringBuilder(1 << 20);
+                    while (rs.next()) {
+                        for (int i = 1; i <= n; i++) {
+                            if (i > 1) {
+                                sb.append('\t');
+                            }
+                            Object v = rs.getObject(i);
+                            if (v == null) {
+                                sb.append("\\N");
+                            } else if (v instanceof byte[] b) {
+                                sb.append("\\\\x").append(java.util.HexFormat.of().formatHex(b));
+                            } else {
+                                String t = v.toString();
+                                for (int k = 0; k < t.length(); k++) {
+                                    char c = t.charAt(k);
+                                    switch (c) {
+                                        case '\\' -> sb.append("\\\\");
+                                        case '\t' -> sb.append("\\t");
+                                        case '\n' -> sb.append("\\n");
+                                        case '\r' -> sb.append("\\r");
+                                        default -> sb.append(c);
+                                    }
+                                }
+                            }
+                        }
+                        sb.append('\n');
+                        rows++;
+                        if (sb.length() > (1 << 20)) {
+                            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+                            in.writeToCopy(bytes, 0, bytes.length);
+                            sb.setLength(0);
+                        }
+                    }
+                    byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+                    in.writeToCopy(bytes, 0, bytes.length);
+                    in.endCopy();
+                }
+                System.out.printf(Locale.ROOT, "%-16s %,12d rows, %.0f s%n", table, rows,
+                        (System.nanoTime() - start) / 1e9);
+            }
+            try (java.sql.Statement st = to.createStatement()) {
+                for (String t : List.of("reports", "ingest_attempts", "failure_reports")) {
+                    st.execute("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), "
+                            + "COALESCE((SELECT MAX(id) FROM " + t + "), 0) + 1, false)");
+                }
+                st.execute("ANALYZE");
+            }
+        }
+        System.out.printf(Locale.ROOT, "copied %s to %s in %.0f s%n", sqlite, postgres.replaceAll("\\?.*", ""),
+                (System.nanoTime() - start) / 1e9);
     }
 
     static String line(String name, Supplier<Object> q, int runs) {
