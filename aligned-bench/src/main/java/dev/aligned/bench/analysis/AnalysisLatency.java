@@ -35,6 +35,10 @@ import java.util.function.Supplier;
  *      jdbc:sqlite:/var/tmp/aligned-bench/analysis-10m.db 'jdbc:postgresql://127.0.0.1:55432/bench?user=aligned'
  * </pre>
  *
+ * <p>{@code copy} takes an optional comma-separated list of tables (default all of {@link #TABLES}); the analysis
+ * reads {@code reports}, {@code daily_totals}, {@code source_days}, {@code dkim_selectors} and, for one source's
+ * page, {@code records} and {@code auth_results}.
+ *
  * <p>The reports come from {@link SyntheticReports} (seed 42, 5,000 records a report, domain
  * {@code bench.example}, days spread over 365 days from 2023-11-14). To keep the build short the harness stores
  * the generated report models directly ({@link ReportStore#store}) and archives a short marker in place of each
@@ -54,12 +58,12 @@ public final class AnalysisLatency {
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || !(args[0].equals("build") || args[0].equals("time") || args[0].equals("copy"))) {
             System.err.println("usage: AnalysisLatency build JDBC_URL [RECORDS] | time JDBC_URL [RUNS] "
-                    + "| copy SQLITE_URL POSTGRESQL_URL");
+                    + "| copy SQLITE_URL POSTGRESQL_URL [TABLE,...]");
             System.exit(2);
         }
         String url = args[1];
         if (args[0].equals("copy")) {
-            copy(url, args[2]);
+            copy(url, args[2], args.length > 3 ? List.of(args[3].split(",")) : TABLES);
         } else if (args[0].equals("build")) {
             build(url, args.length > 2 ? Long.parseLong(args[2]) : 10_000_000L);
         } else {
@@ -135,13 +139,17 @@ public final class AnalysisLatency {
             "auth_results", "failure_reports", "daily_rollups", "daily_totals", "source_days", "dkim_selectors");
 
     /** Copies a built SQLite database into an empty PostgreSQL database (schema created by the store). */
-    static void copy(String sqlite, String postgres) throws Exception {
+    static void copy(String sqlite, String postgres, List<String> tables) throws Exception {
         ReportStore.builder().url(postgres).build().close();
         long start = System.nanoTime();
         try (java.sql.Connection from = java.sql.DriverManager.getConnection(sqlite);
              java.sql.Connection to = java.sql.DriverManager.getConnection(postgres)) {
             org.postgresql.copy.CopyManager copy = to.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
             for (String table : TABLES) {
+                if (!tables.contains(table)) {
+                    System.out.printf(Locale.ROOT, "%-16s not copied%n", table);
+                    continue;
+                }
                 long rows = 0;
                 try (java.sql.Statement st = from.createStatement();
                      java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
