@@ -90,6 +90,9 @@ CREATE TABLE source_window_rows (
 -- The newest report of a domain (cache versions, latest policy).
 CREATE INDEX reports_domain_id ON reports (domain, id);
 
+-- The records of one source IP (the source detail page reads at most a period of one IP's records).
+CREATE INDEX records_source ON records (domain, source_ip, day);
+
 -- Reverse DNS of source IPs (PTR, forward-confirmed), cached until expires_at.
 CREATE TABLE reverse_dns (
     ip          TEXT        NOT NULL PRIMARY KEY,

@@ -20,8 +20,21 @@ final class Align {
         return a.isPresent() && a.equals(organizational(from));
     }
 
+    /** Organizational domains already computed (page views classify the same few hundred names again). */
+    private static final java.util.Map<String, Optional<DomainName>> MEMO = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MEMO_MAX = 50_000;
+
     static Optional<DomainName> organizational(String name) {
-        return DomainName.parse(name).flatMap(PublicSuffixList.bundled()::registrableDomain);
+        Optional<DomainName> known = MEMO.get(name);
+        if (known != null) {
+            return known;
+        }
+        Optional<DomainName> org = DomainName.parse(name).flatMap(PublicSuffixList.bundled()::registrableDomain);
+        if (MEMO.size() >= MEMO_MAX) {
+            MEMO.clear(); // bounded: names come from reports written by strangers
+        }
+        MEMO.put(name, org);
+        return org;
     }
 
     /** The registrable domain of {@code name} as text, or {@code name} when it has none. */

@@ -32,15 +32,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The analysis numbers on real reports: every sample in {@code corpus/} plus generated reports are ingested into
  * a store, and each figure is checked against sums this test computes itself from the parsed reports (message
  * counts, never rows). Run on SQLite and PostgreSQL by the subclasses.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // the corpus is ingested once; the tests only read (and refresh)
 abstract class AnalysisContract {
     static final Period ALL = Period.of(LocalDate.of(1970, 1, 1), LocalDate.of(2030, 12, 31));
 
@@ -53,7 +55,7 @@ abstract class AnalysisContract {
 
     String url;
 
-    @BeforeEach
+    @BeforeAll
     void ingestCorpus() throws Exception {
         url = newDatabaseUrl();
         clock = new MutableClock(Instant.parse("2026-11-28T08:00:00Z"));
@@ -82,7 +84,7 @@ abstract class AnalysisContract {
         analysis = Analysis.builder().url(url).clock(clock).build();
     }
 
-    @AfterEach
+    @AfterAll
     void close() {
         if (analysis != null) {
             analysis.close();

@@ -5,8 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The analysis contract on an SQLite file (the embedded default). */
 class SqliteAnalysisTest extends AnalysisContract {
-    @TempDir
-    Path dir;
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ALWAYS)
+    static Path dir;
 
     @Override
     String newDatabaseUrl() {
