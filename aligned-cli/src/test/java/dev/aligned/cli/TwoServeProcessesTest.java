@@ -46,7 +46,7 @@ class TwoServeProcessesTest {
     Process serve(Path cfg, String url, String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.aligned.cli.Main", "serve", "--config", cfg.toString(), "--db", url)
+                "dev.aligned.cli.Main", "serve", "--no-web", "--config", cfg.toString(), "--db", url)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".out").toFile());
         pb.environment().put("CHILD_IMAP_PASSWORD", PASSWORD);
         return pb.start();
