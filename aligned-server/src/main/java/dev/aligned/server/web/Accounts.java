@@ -73,6 +73,36 @@ final class Accounts {
         });
     }
 
+    /**
+     * Changes a user's password after checking the current one; ends the user's other sessions. Throws for a short
+     * new password (shown on the form); false when the current password is wrong.
+     */
+    boolean changePassword(User user, String current, String next, Session keep) {
+        if (next.length() < MIN_PASSWORD) {
+            throw new IllegalArgumentException("the new password must have at least " + MIN_PASSWORD + " characters");
+        }
+        if (authenticate(user.username(), current).isEmpty()) {
+            return false;
+        }
+        String hash = passwords.hash(next);
+        db.tx(c -> {
+            WebDb.update(c, "UPDATE users SET password_hash = ? WHERE id = ?", hash, user.id());
+            return WebDb.update(c, "DELETE FROM sessions WHERE user_id = ? AND id_sha256 <> ?", user.id(),
+                    keep == null ? "" : keep.idHash());
+        });
+        return true;
+    }
+
+    /** Deletes a user with their sessions, tokens and domains; false when unknown. */
+    boolean deleteUser(long id) {
+        return db.tx(c -> {
+            WebDb.update(c, "DELETE FROM sessions WHERE user_id = ?", id);
+            WebDb.update(c, "DELETE FROM api_tokens WHERE user_id = ?", id);
+            WebDb.update(c, "DELETE FROM user_domains WHERE user_id = ?", id);
+            return WebDb.update(c, "DELETE FROM users WHERE id = ?", id) == 1;
+        });
+    }
+
     void setPassword(String username, String password) {
         String hash = passwords.hash(password);
         db.tx(c -> WebDb.update(c, "UPDATE users SET password_hash = ? WHERE username = ?", hash, username));

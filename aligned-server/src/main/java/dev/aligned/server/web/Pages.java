@@ -45,6 +45,8 @@ final class Pages {
         web.route("POST", "/settings/tokens", user, "Create an API token.", this::createToken);
         web.route("POST", "/settings/tokens/{id}/revoke", user, "Revoke an API token.", this::revokeToken);
         web.route("POST", "/settings/users", admin, "Create a user.", this::createUser);
+        web.route("POST", "/settings/users/{id}/delete", admin, "Delete a user.", this::deleteUser);
+        web.route("POST", "/settings/password", user, "Change your password.", this::changePassword);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -760,10 +762,19 @@ final class Pages {
                 "maxlength", "100").close();
         h.el("button", "Create token", "type", "submit");
         h.close();
+        h.el("h2", "Your password");
+        h.open("form", "method", "post", "action", "/settings/password", "id", "password-form");
+        Layout.csrf(h, r);
+        h.open("label").text("Current password ").empty("input", "type", "password", "name", "current", "required",
+                "required", "autocomplete", "current-password").close();
+        h.open("label").text("New password (10+ characters) ").empty("input", "type", "password", "name", "next",
+                "required", "required", "autocomplete", "new-password").close();
+        h.el("button", "Change password", "type", "submit");
+        h.close();
         if (r.isAdmin()) {
             h.el("h2", "Users");
             h.open("table", "class", "data", "id", "users");
-            Layout.head(h, "User", "Role", "Domains", "Created", "Last login");
+            Layout.head(h, "User", "Role", "Domains", "Created", "Last login", "");
             h.open("tbody");
             for (Accounts.UserInfo u : web.accounts.users()) {
                 h.open("tr");
@@ -772,6 +783,14 @@ final class Pages {
                 Layout.td(h, u.admin() ? "all" : String.join(", ", u.domains()));
                 Layout.td(h, java.time.Instant.ofEpochMilli(u.createdAt()).toString());
                 Layout.td(h, u.lastLoginAt() == null ? "never" : java.time.Instant.ofEpochMilli(u.lastLoginAt()).toString());
+                h.open("td");
+                if (u.id() != r.user.id()) {
+                    h.open("form", "method", "post", "action", "/settings/users/" + u.id() + "/delete", "class", "confirm");
+                    Layout.csrf(h, r);
+                    h.el("button", "Delete", "type", "submit");
+                    h.close();
+                }
+                h.close();
                 h.close();
             }
             h.close().close();
@@ -804,6 +823,29 @@ final class Pages {
             return settingsPage(r, 404, "No such token.", null);
         }
         return Resp.redirect("/settings");
+    }
+
+    private Resp changePassword(Req r) {
+        try {
+            if (!web.accounts.changePassword(r.user, r.field("current"), r.field("next"), r.session)) {
+                web.metrics.loginFailures.increment();
+                return settingsPage(r, 403, "The current password is wrong; nothing changed.", null);
+            }
+        } catch (IllegalArgumentException e) {
+            return settingsPage(r, 400, "Cannot change the password: " + e.getMessage(), null);
+        }
+        return settingsPage(r, 200, "Password changed; your other sessions were logged out.", null);
+    }
+
+    private Resp deleteUser(Req r) {
+        Optional<Long> id = parseId(r.param(0));
+        if (id.isPresent() && id.get() == r.user.id()) {
+            return settingsPage(r, 400, "You cannot delete yourself.", null);
+        }
+        if (id.isEmpty() || !web.accounts.deleteUser(id.get())) {
+            return settingsPage(r, 404, "No such user.", null);
+        }
+        return settingsPage(r, 200, "User deleted.", null);
     }
 
     private Resp createUser(Req r) {

@@ -174,7 +174,7 @@ class WebServerTest {
     void everyPostWithoutTheCsrfTokenIsRefused() {
         WebFixture.Session s = f.admin();
         for (String path : List.of("/logout", "/settings/tokens", "/settings/users", "/domains/example.org/records/check",
-                "/settings/tokens/1/revoke")) {
+                "/settings/tokens/1/revoke", "/settings/password", "/settings/users/2/delete")) {
             HttpResponse<String> none = f.postForm(path, s.cookie(), Map.of("name", "t"));
             assertEquals(403, none.statusCode(), path);
             assertTrue(none.body().contains("CSRF"), path + ": " + none.body());
@@ -283,6 +283,47 @@ class WebServerTest {
         assertEquals(404, f.get("/blobs/" + mixed.get("blobSha256").asText() + "/download", v.cookie()).statusCode());
         assertEquals(404, f.get("/api/v1/blobs/" + mixed.get("blobSha256").asText(), v.cookie()).statusCode());
         assertEquals(200, f.get("/reports/" + mixed.get("id").asLong() + "/raw", admin.cookie()).statusCode());
+    }
+
+    @Test
+    void aPasswordChangeNeedsTheCurrentPasswordAndEndsOtherSessions() throws Exception {
+        WebFixture.Session s = f.admin();
+        assertEquals(200, f.postForm("/settings/users", s.cookie(), Map.of("csrf", s.csrf(), "username", "changer",
+                "password", "first-password-1")).statusCode());
+        WebFixture.Session one = f.login("changer", "first-password-1");
+        WebFixture.Session two = f.login("changer", "first-password-1");
+        assertEquals(403, f.postForm("/settings/password", one.cookie(), Map.of("csrf", one.csrf(), "current", "wrong",
+                "next", "second-password-2")).statusCode());
+        assertEquals(400, f.postForm("/settings/password", one.cookie(), Map.of("csrf", one.csrf(), "current",
+                "first-password-1", "next", "short")).statusCode());
+        HttpResponse<String> ok = f.postForm("/settings/password", one.cookie(), Map.of("csrf", one.csrf(), "current",
+                "first-password-1", "next", "second-password-2"));
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(200, f.get("/", one.cookie()).statusCode(), "this session stays");
+        assertEquals(303, f.get("/", two.cookie()).statusCode(), "the other session ended");
+        assertEquals(401, f.loginAttempt("changer", "first-password-1").statusCode());
+        f.login("changer", "second-password-2");
+    }
+
+    @Test
+    void anAdminDeletesAUserAndTheirSessionsAndTokens() throws Exception {
+        WebFixture.Session s = f.admin();
+        assertEquals(200, f.postForm("/settings/users", s.cookie(), Map.of("csrf", s.csrf(), "username", "leaver",
+                "password", "leaver-password")).statusCode());
+        WebFixture.Session leaver = f.login("leaver", "leaver-password");
+        String token = createToken(leaver, "gone");
+        long id = -1;
+        for (JsonNode u : json(f.get("/api/v1/users", s.cookie())).get("users")) {
+            if (u.get("username").asText().equals("leaver")) {
+                id = u.get("id").asLong();
+            }
+        }
+        assertEquals(403, f.postForm("/settings/users/" + id + "/delete", leaver.cookie(), Map.of("csrf", leaver.csrf()))
+                .statusCode(), "viewers cannot delete users");
+        assertEquals(200, f.postForm("/settings/users/" + id + "/delete", s.cookie(), Map.of("csrf", s.csrf())).statusCode());
+        assertEquals(303, f.get("/", leaver.cookie()).statusCode());
+        assertEquals(401, f.getWithToken("/api/v1/me", token).statusCode());
+        assertEquals(401, f.loginAttempt("leaver", "leaver-password").statusCode());
     }
 
     static String createToken(WebFixture.Session s, String name) {
