@@ -1,32 +1,44 @@
 #!/usr/bin/env python3
 """Latency of dashboard pages and API calls, measured from a second process on loopback.
 
-Usage: python3 aligned-bench/web/latency.py http://127.0.0.1:18080 TOKEN [requests]
-TOKEN is an API token (Settings page). Each path gets 10 warm-up requests, then `requests` (default 50)
-sequential ones; p50 and p95 are printed in milliseconds. Standard library only.
+Usage: python3 aligned-bench/web/latency.py BASE_URL TOKEN [DOMAIN] [REQUESTS]
+  e.g. python3 aligned-bench/web/latency.py http://127.0.0.1:18080 alg_... example.com 50
+TOKEN is an API token (Settings page). DOMAIN defaults to example.com; the source page is asked for the
+domain's biggest source. Each path gets 10 warm-up requests, then REQUESTS (default 50) sequential ones; p50 and
+p95 are printed in milliseconds. Standard library only.
 """
+import json
 import statistics
 import sys
 import time
+import urllib.parse
 import urllib.request
 
-PATHS = ["/api/v1/overview?days=30", "/api/v1/domains/example.com?days=30",
-         "/api/v1/domains/example.com/sources?days=30", "/", "/domains/example.com", "/reports"]
+
+def get(base, token, path):
+    req = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return r.read()
 
 
 def main():
     base, token = sys.argv[1], sys.argv[2]
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 50
-    for p in PATHS:
+    domain = sys.argv[3] if len(sys.argv) > 3 else "example.com"
+    n = int(sys.argv[4]) if len(sys.argv) > 4 else 50
+    sources = json.loads(get(base, token, f"/api/v1/domains/{domain}/sources?days=30"))["sources"]
+    ip = urllib.parse.quote(sources[0]["ip"], safe="") if sources else "192.0.2.1"
+    paths = ["/api/v1/overview?days=30", f"/api/v1/domains/{domain}?days=30",
+             f"/api/v1/domains/{domain}/sources?days=30", f"/api/v1/domains/{domain}/sources/{ip}?days=30",
+             "/", f"/domains/{domain}", f"/domains/{domain}/sources/{ip}", f"/reports?domain={domain}"]
+    for p in paths:
         xs = []
         for i in range(10 + n):
-            req = urllib.request.Request(base + p, headers={"Authorization": "Bearer " + token})
             t = time.perf_counter()
-            urllib.request.urlopen(req).read()
+            get(base, token, p)
             if i >= 10:
                 xs.append((time.perf_counter() - t) * 1000)
         xs.sort()
-        print(f"{p:45s} p50 {statistics.median(xs):6.1f} ms  p95 {xs[int(len(xs) * 0.95) - 1]:6.1f} ms")
+        print(f"{p:60s} p50 {statistics.median(xs):7.1f} ms  p95 {xs[int(len(xs) * 0.95) - 1]:7.1f} ms", flush=True)
 
 
 if __name__ == "__main__":
