@@ -236,7 +236,7 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         } catch (IOException e) {
             err.println("aligned serve: cannot listen: " + e.getMessage()
-                    + "; check smtp.listen / http.listen (is the port in use?)");
+                    + "; check --listen (the dashboard), smtp.listen and http.listen (is the port in use?)");
             return 1;
         } catch (StoreException e) {
             err.println("aligned serve: " + e.getMessage());

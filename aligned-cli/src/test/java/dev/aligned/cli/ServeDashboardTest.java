@@ -64,6 +64,16 @@ class ServeDashboardTest {
     }
 
     @Test
+    void aDashboardPortInUseIsARuntimeFailureNamingListen() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliRun r = CliRun.run("serve", "--listen", "127.0.0.1:" + taken.getLocalPort(), "--db",
+                    tmp.resolve("a.db").toString(), "--dns", Path.of("../examples/example.com.yml").toString());
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.err().startsWith("aligned serve: cannot listen: ") && r.err().contains("check --listen"), r.err());
+        }
+    }
+
+    @Test
     void aBadListenAddressIsAUsageError() {
         CliRun r = CliRun.run("serve", "--listen", "localhost:http", "--db", tmp.resolve("a.db").toString());
         assertEquals(2, r.exit(), r.err());
