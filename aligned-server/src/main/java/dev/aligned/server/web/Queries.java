@@ -193,14 +193,20 @@ final class Queries {
                         LocalDate.ofEpochDay(rs.getLong(5)).toString(), rs.getString(6), rs.getLong(7),
                         nz(rs.getString(8)), nz(rs.getString(9)), nz(rs.getString(10)), rs.getString(11),
                         nz(rs.getString(12)), nz(rs.getString(13)), List.of()), params);
+        // the auth results of those records in one statement (not one per record)
+        Map<String, List<Auth>> auth = new java.util.HashMap<>();
+        WebDb.query(c, "SELECT a.report_id, a.seq, a.method, a.domain, a.selector, a.result, a.human_result "
+                + "FROM auth_results a JOIN (SELECT rec.report_id, rec.seq FROM records rec JOIN reports r ON r.id = "
+                + "rec.report_id WHERE " + where + " ORDER BY " + order + " LIMIT " + MAX_ROWS + ") x "
+                + "ON a.report_id = x.report_id AND a.seq = x.seq ORDER BY a.report_id, a.seq, a.method, a.n",
+                rs -> auth.computeIfAbsent(rs.getLong(1) + "/" + rs.getInt(2), k -> new ArrayList<>())
+                        .add(new Auth(rs.getString(3), rs.getString(4), nz(rs.getString(5)), nz(rs.getString(6)),
+                                nz(rs.getString(7)))), params);
         List<RecordRow> out = new ArrayList<>(rows.size());
         for (RecordRow r : rows) {
-            List<Auth> auth = WebDb.query(c, "SELECT method, domain, selector, result, human_result FROM auth_results "
-                    + "WHERE report_id = ? AND seq = ? ORDER BY method, n", rs -> new Auth(rs.getString(1),
-                            rs.getString(2), nz(rs.getString(3)), nz(rs.getString(4)), nz(rs.getString(5))),
-                    r.report(), r.seq());
             out.add(new RecordRow(r.report(), r.orgName(), r.reportId(), r.seq(), r.day(), r.sourceIp(), r.messages(),
-                    r.disposition(), r.dkim(), r.spf(), r.headerFrom(), r.envelopeFrom(), r.reasons(), auth));
+                    r.disposition(), r.dkim(), r.spf(), r.headerFrom(), r.envelopeFrom(), r.reasons(),
+                    List.copyOf(auth.getOrDefault(r.report() + "/" + r.seq(), List.of()))));
         }
         return out;
     }
