@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Latency of dashboard pages and API calls, measured from a second process on loopback.
 
-Usage: python3 aligned-bench/web/latency.py BASE_URL TOKEN [DOMAIN] [REQUESTS]
-  e.g. python3 aligned-bench/web/latency.py http://127.0.0.1:18080 alg_... example.com 50
+Usage: python3 aligned-bench/web/latency.py BASE_URL TOKEN [DOMAIN] [REQUESTS] [DAYS]
+  e.g. python3 aligned-bench/web/latency.py http://127.0.0.1:18080 alg_... example.com 50 30
+DAYS is the period of every request (default 30; 0 = everything, as the dashboard's "everything").
 TOKEN is an API token (Settings page). DOMAIN defaults to example.com; the source page is asked for the
 domain's biggest source. Each path gets 10 warm-up requests, then REQUESTS (default 50) sequential ones; p50 and
 p95 are printed in milliseconds. Standard library only.
@@ -25,11 +26,13 @@ def main():
     base, token = sys.argv[1], sys.argv[2]
     domain = sys.argv[3] if len(sys.argv) > 3 else "example.com"
     n = int(sys.argv[4]) if len(sys.argv) > 4 else 50
-    sources = json.loads(get(base, token, f"/api/v1/domains/{domain}/sources?days=30"))["sources"]
+    d = int(sys.argv[5]) if len(sys.argv) > 5 else 30
+    sources = json.loads(get(base, token, f"/api/v1/domains/{domain}/sources?days={d}"))["sources"]
     ip = urllib.parse.quote(sources[0]["ip"], safe="") if sources else "192.0.2.1"
-    paths = ["/api/v1/overview?days=30", f"/api/v1/domains/{domain}?days=30",
-             f"/api/v1/domains/{domain}/sources?days=30", f"/api/v1/domains/{domain}/sources/{ip}?days=30",
-             "/", f"/domains/{domain}", f"/domains/{domain}/sources/{ip}", f"/reports?domain={domain}"]
+    paths = [f"/api/v1/overview?days={d}", f"/api/v1/domains/{domain}?days={d}",
+             f"/api/v1/domains/{domain}/sources?days={d}", f"/api/v1/domains/{domain}/sources/{ip}?days={d}",
+             f"/?days={d}", f"/domains/{domain}?days={d}", f"/domains/{domain}/sources/{ip}?days={d}",
+             f"/reports?domain={domain}&days={d}"]
     for p in paths:
         xs = []
         for i in range(10 + n):

@@ -82,7 +82,16 @@ final class Insights {
         return out;
     }
 
+    /**
+     * One source's classified row: taken from the domain's source list (precomputed and cached by the analysis
+     * stage) when it is among the listed rows, else computed for that source alone.
+     */
     Optional<Queries.Source> source(String domain, String ip, Queries.Period p) {
+        for (SourceRow row : analysis.sources(domain, period(p)).rows()) {
+            if (row.ip().equals(ip)) {
+                return Optional.of(source(row));
+            }
+        }
         return Optional.ofNullable(analysis.source(domain, ip, period(p)).source()).map(Insights::source);
     }
 
