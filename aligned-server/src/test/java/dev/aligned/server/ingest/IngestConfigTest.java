@@ -207,4 +207,33 @@ class IngestConfigTest {
         assertEquals("x [redacted]", "x " + s);
         assertEquals(SECRET, s.reveal());
     }
+
+    @Test
+    void aWatchedDirectoryMovesFilesWhenGivenBothFoldersRelativeToItself() throws Exception {
+        IngestConfig c = load("""
+                directories:
+                  - path: spool
+                    processed_folder: done
+                    error_folder: /var/dmarc-errors
+                """, Map.of());
+        WatchedDirectory d = c.directories().get(0);
+        assertEquals(tmp.resolve("spool"), d.path());
+        assertEquals(Optional.of(tmp.resolve("spool/done")), d.processedFolder());
+        assertEquals(Optional.of(Path.of("/var/dmarc-errors")), d.errorFolder());
+        assertTrue(d.movesFiles());
+    }
+
+    @Test
+    void aProcessedFolderWithoutAnErrorFolderIsAProblemThatSaysWhy() throws Exception {
+        assertEquals(List.of("directories[0].error_folder: required when processed_folder is set (files are moved "
+                + "to one or the other after the store has committed them)",
+                "directories[1].processed_folder: must not be the watched directory itself"), errors("""
+                directories:
+                  - path: spool
+                    processed_folder: done
+                  - path: other
+                    processed_folder: .
+                    error_folder: err
+                """, Map.of()));
+    }
 }
