@@ -45,6 +45,8 @@ import java.util.stream.Collectors;
  */
 final class AggregateReportBuilder {
     static final int MAX_DKIM_PER_RECORD = 100;
+    /** Written for a signature whose {@code s=} could not be read: the schema requires a selector. */
+    static final String NO_SELECTOR = "unknown";
 
     private AggregateReportBuilder() {
     }
@@ -102,7 +104,7 @@ final class AggregateReportBuilder {
         List<DkimOutcome> dkim = new ArrayList<>(e.dkim());
         dkim.sort(Comparator.comparingInt(d -> dkimRank(d, e.headerFrom())));
         List<DkimAuthResult> dk = dkim.stream().limit(MAX_DKIM_PER_RECORD)
-                .map(d -> new DkimAuthResult(d.domain().name(), Optional.of(d.selector().orElse("")),
+                .map(d -> new DkimAuthResult(d.domain().name(), Optional.of(d.selector().orElse(NO_SELECTOR)),
                         Optional.of(dkimResult(d.result())), Optional.empty())).toList();
         List<SpfAuthResult> spf = e.spf().map(s -> List.of(new SpfAuthResult(s.domain().name(),
                 Optional.of(SpfScope.MFROM), Optional.of(spfResult(s.result())), Optional.empty()))).orElse(List.of());

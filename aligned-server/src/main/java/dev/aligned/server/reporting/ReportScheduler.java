@@ -1,5 +1,6 @@
 package dev.aligned.server.reporting;
 
+import dev.aligned.server.ServerComponent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +19,8 @@ import java.util.logging.Logger;
  * deletes evaluations past {@code keep_days}. Everything it does is in {@link #runOnce()}, which tests drive with
  * their own clock; {@link #start()} runs it on a virtual thread every {@code tick}.
  *
- * <p>Meant to be one component of {@code aligned serve}: construct it with the server's {@link ReportSender},
- * call {@link #start()} with the server and {@link #close()} on shutdown.
+ * <p>A {@link ServerComponent} of {@code aligned serve}: add it to the {@link dev.aligned.server.AlignedServer}
+ * builder, which starts and closes it with the other components.
  *
  * <pre>{@code
  * try (ReportScheduler s = new ReportScheduler(sender, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(5))) {
@@ -28,7 +29,7 @@ import java.util.logging.Logger;
  * }
  * }</pre>
  */
-public final class ReportScheduler implements AutoCloseable {
+public final class ReportScheduler implements ServerComponent {
     private static final Logger LOG = Logger.getLogger(ReportScheduler.class.getName());
 
     private final ReportSender sender;
@@ -91,6 +92,7 @@ public final class ReportScheduler implements AutoCloseable {
     }
 
     /** Starts the background thread (once). */
+    @Override
     public synchronized void start() {
         if (thread != null) {
             throw new IllegalStateException("already started");
@@ -116,6 +118,15 @@ public final class ReportScheduler implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    @Override
+    public String name() {
+        ReportingConfig c = sender.config();
+        return "reports as " + c.orgName() + " <" + c.email() + ">: aggregate " + (c.aggregate() ? "daily" : "off")
+                + " (UTC), failure reports " + (c.failure().enabled() ? "on" : "off") + ", via "
+                + c.dryRun().map(d -> "dry run to " + d).orElse(c.smtp().map(s -> s.host() + ":" + s.port())
+                        .orElse("(no smtp configured)"));
     }
 
     /** Stops the background thread and waits for the pass under way. */
