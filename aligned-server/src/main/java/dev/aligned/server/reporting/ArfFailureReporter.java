@@ -51,8 +51,9 @@ import javax.crypto.spec.SecretKeySpec;
  * }</pre>
  */
 public final class ArfFailureReporter implements FailureReporter {
-    private static final Pattern ADDRESS = Pattern.compile(
-            "([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*|\"[^\"\\r\\n]*\")@"
+    /** An address; group 1 is an Authentication-Results {@code ptype.property=} prefix glued to it, kept. */
+    private static final Pattern ADDRESS = Pattern.compile("((?:smtp|header|policy|body)\\.[A-Za-z-]+=)?"
+            + "([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*|\"[^\"\\r\\n]*\")@"
                     + "([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)");
     private static final Set<String> MINIMAL = Set.of("from", "to", "cc", "subject", "date", "message-id",
             "dkim-signature");
@@ -82,8 +83,8 @@ public final class ArfFailureReporter implements FailureReporter {
     /** Why {@code fo=} asks for a report on {@code e}: the RFC 6591 Auth-Failure types; empty when it does not. */
     static List<String> due(Evaluation e) {
         Set<String> why = new LinkedHashSet<>();
-        Set<DmarcRecord.FailureOption> fo = e.policy().failureOptions().isEmpty()
-                ? Set.of(DmarcRecord.FailureOption.ALL_FAIL) : e.policy().failureOptions();
+        List<DmarcRecord.FailureOption> fo = e.policy().failureOptions().isEmpty()
+                ? List.of(DmarcRecord.FailureOption.ALL_FAIL) : e.policy().failureOptions().stream().sorted().toList();
         for (DmarcRecord.FailureOption o : fo) {
             switch (o) {
                 case ALL_FAIL -> {
@@ -327,7 +328,9 @@ public final class ArfFailureReporter implements FailureReporter {
         Matcher m = ADDRESS.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(redactedLocalPart(m.group(1)) + "@" + m.group(2)));
+            String prefix = m.group(1) == null ? "" : m.group(1);
+            m.appendReplacement(out, Matcher.quoteReplacement(prefix + redactedLocalPart(m.group(2)) + "@"
+                    + m.group(3)));
         }
         m.appendTail(out);
         return out.toString();
