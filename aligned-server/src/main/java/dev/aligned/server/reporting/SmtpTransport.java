@@ -48,7 +48,8 @@ public final class SmtpTransport implements MailTransport {
             p.put(pre + "starttls.required", "true");
         }
         if (settings.security() != SmtpSecurity.NONE) {
-            p.put(pre + "ssl.checkserveridentity", "true");
+            // as for IMAP: trust_hosts names hosts whose (self-signed) certificate is accepted as it is
+            p.put(pre + "ssl.checkserveridentity", Boolean.toString(settings.trustHosts().isEmpty()));
             if (!settings.trustHosts().isEmpty()) {
                 p.put(pre + "ssl.trust", String.join(" ", settings.trustHosts()));
             }
