@@ -123,6 +123,24 @@ public record ReportingConfig(Optional<String> databaseUrl, Optional<Secret> dat
         return parse(file, text, env, base);
     }
 
+    /**
+     * Like {@link #load}, but empty when the file has no {@code reporting:} section (a file for ingestion only).
+     *
+     * @throws ConfigException listing every problem of a section that is there
+     */
+    public static Optional<ReportingConfig> loadIfPresent(Path file, Map<String, String> env)
+            throws IOException, ConfigException {
+        try {
+            return Optional.of(load(file, env));
+        } catch (ConfigException e) {
+            if (e.errors().size() == 1 && e.errors().get(0).key().equals("reporting")
+                    && e.errors().get(0).message().startsWith("missing")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     static ReportingConfig parse(Path file, String text, Map<String, String> env, Path base) throws ConfigException {
         LoaderOptions opts = new LoaderOptions();
         opts.setAllowDuplicateKeys(false);
