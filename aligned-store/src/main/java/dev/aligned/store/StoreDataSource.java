@@ -21,6 +21,15 @@ import org.sqlite.SQLiteDataSource;
  * }</pre>
  */
 public final class StoreDataSource {
+    /** Flyway's per-migration INFO lines are noise for a CLI; kept at WARNING unless the application set a level. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    static {
+        if (FLYWAY_LOG.getLevel() == null) {
+            FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     private StoreDataSource() {
     }
 

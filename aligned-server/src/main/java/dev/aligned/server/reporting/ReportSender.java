@@ -273,7 +273,7 @@ public final class ReportSender {
             String answer = transport.send(cfg.email(), d.recipient(), d.messageId(), message.get());
             Instant at = clock.instant();
             queue.sent(d.id(), attempts, at, answer);
-            LOG.info(() -> d.kind().keyword() + " report " + d.reportId() + " for " + d.domain() + " sent to "
+            LOG.fine(() -> d.kind().keyword() + " report " + d.reportId() + " for " + d.domain() + " sent to "
                     + d.recipient());
             return new Delivery(d.id(), d.kind(), d.domain(), d.day(), d.reportId(), d.destination(), d.recipient(),
                     d.messageId(), d.size(), Delivery.State.SENT, answer, attempts, d.nextAttempt(), d.createdAt(),
@@ -288,7 +288,7 @@ public final class ReportSender {
             }
             Instant next = clock.instant().plus(cfg.retry().delayAfter(attempts));
             queue.retry(d.id(), attempts, next, e.getMessage());
-            LOG.info(() -> d.kind().keyword() + " report " + d.reportId() + " to " + d.recipient()
+            LOG.fine(() -> d.kind().keyword() + " report " + d.reportId() + " to " + d.recipient()
                     + " will be retried at " + next + ": " + e.getMessage());
             return state(d, Delivery.State.PENDING, e.getMessage(), attempts, next);
         }
