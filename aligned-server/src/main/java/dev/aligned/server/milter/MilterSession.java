@@ -108,7 +108,9 @@ final class MilterSession {
                 }
             }
             case Wire.C_CONNECT -> {
+                Map<String, String> sentForConnect = Map.copyOf(macros);
                 resetConnection();
+                macros.putAll(sentForConnect); // macros arrive just before the command they belong to
                 clientIp = connectAddress(d);
                 if (clientIp.isEmpty()) {
                     clientIp = literal(macros.get("client_addr"));
@@ -187,11 +189,7 @@ final class MilterSession {
                 default -> log.accept("milter: the MTA did not allow " + c + "; skipped");
             }
         }
-        switch (decision.reply()) {
-            case Reply.Accept a -> send(Wire.R_ACCEPT);
-            case Reply.Reject r -> send(Wire.R_REPLYCODE, Wire.cstrings(r.smtpReply()));
-            case Reply.TempFail t -> send(Wire.R_REPLYCODE, Wire.cstrings(t.smtpReply()));
-        }
+        // recorded before the final reply: once the MTA has the reply, the evaluation is on record
         decision.evaluation().ifPresent(e -> {
             try {
                 sink.record(e);
@@ -199,6 +197,11 @@ final class MilterSession {
                 log.accept("milter: recording the evaluation failed: " + ex);
             }
         });
+        switch (decision.reply()) {
+            case Reply.Accept a -> send(Wire.R_ACCEPT);
+            case Reply.Reject r -> send(Wire.R_REPLYCODE, Wire.cstrings(r.smtpReply()));
+            case Reply.TempFail t -> send(Wire.R_REPLYCODE, Wire.cstrings(t.smtpReply()));
+        }
         message.close();
     }
 
