@@ -1,5 +1,7 @@
 package dev.aligned.server.milter;
 
+import dev.aligned.server.reporting.Evaluation;
+import dev.aligned.server.reporting.FailureSample;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,11 +10,16 @@ import java.util.Optional;
  *
  * @param changes    header changes and quarantine, in the order sent
  * @param reply      the final reply
- * @param evaluation the evaluation to record, when one ran
+ * @param evaluation the evaluation to record, when one ran and a DMARC record applied
+ * @param sample     what a failure report would quote, alongside {@code evaluation}
  */
-record Decision(List<Change> changes, Reply reply, Optional<MilterEvaluation> evaluation) {
+record Decision(List<Change> changes, Reply reply, Optional<Evaluation> evaluation, Optional<FailureSample> sample) {
     Decision {
         changes = List.copyOf(changes);
+    }
+
+    Decision(List<Change> changes, Reply reply) {
+        this(changes, reply, Optional.empty(), Optional.empty());
     }
 
     /** A modification request sent before the final reply. */

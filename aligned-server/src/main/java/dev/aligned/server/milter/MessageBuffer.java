@@ -98,6 +98,15 @@ final class MessageBuffer implements AutoCloseable {
      * breaks as CRLF (Postfix joins folded lines with a bare LF).
      */
     HeaderSection headerSection() throws IOException {
+        byte[] block = headerBlock();
+        byte[] all = java.util.Arrays.copyOf(block, block.length + 2);
+        all[block.length] = '\r';
+        all[block.length + 1] = '\n';
+        return HeaderSection.read(new ByteArrayInputStream(all), MessageLimits.DEFAULT).header();
+    }
+
+    /** The header fields as {@code name:value} lines with CRLF, without the empty line that ends them. */
+    byte[] headerBlock() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Field f : fields) {
             out.writeBytes(f.name().getBytes(StandardCharsets.ISO_8859_1));
@@ -106,9 +115,7 @@ final class MessageBuffer implements AutoCloseable {
             out.write('\r');
             out.write('\n');
         }
-        out.write('\r');
-        out.write('\n');
-        return HeaderSection.read(new ByteArrayInputStream(out.toByteArray()), MessageLimits.DEFAULT).header();
+        return out.toByteArray();
     }
 
     static String crlf(String v) {

@@ -7,6 +7,9 @@ import dev.aligned.dmarc.DmarcEvaluation;
 import dev.aligned.mail.HeaderSection;
 import dev.aligned.server.milter.Decision.Change;
 import dev.aligned.server.milter.Decision.Reply;
+import dev.aligned.server.reporting.Evaluation;
+import dev.aligned.server.reporting.FailureSample;
+import dev.aligned.report.PolicyOverride;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -47,8 +50,8 @@ final class MessageJudge {
     }
 
     /** What the session knows about the message's envelope. */
-    record Envelope(Optional<InetAddress> clientIp, String helo, String mailFrom, boolean authenticated,
-            Optional<String> queueId) {
+    record Envelope(Optional<InetAddress> clientIp, String helo, String mailFrom, List<String> rcptTo,
+            boolean authenticated, Optional<String> queueId) {
     }
 
     /**
@@ -60,16 +63,16 @@ final class MessageJudge {
         List<Change> changes = new ArrayList<>(forgedResults(message.fields()));
         String id = config.authservId();
         if (env.authenticated()) {
-            return new Decision(changes, new Reply.Accept(), Optional.empty());
+            return new Decision(changes, new Reply.Accept());
         }
         if (message.tooLarge()) {
             changes.add(arHeader(space, id + "; none (message larger than " + config.maxMessageBytes()
                     + " bytes: not evaluated)"));
-            return new Decision(changes, new Reply.Accept(), Optional.empty());
+            return new Decision(changes, new Reply.Accept());
         }
         if (env.clientIp().isEmpty()) {
             changes.add(arHeader(space, id + "; none (the MTA gave no client IP address: not evaluated)"));
-            return new Decision(changes, new Reply.Accept(), Optional.empty());
+            return new Decision(changes, new Reply.Accept());
         }
         InetAddress ip = env.clientIp().get();
         AuthenticationResult result;
@@ -100,7 +103,6 @@ final class MessageJudge {
         String ar = result.authenticationResults();
         String value = ar.substring(ar.indexOf(':') + 1).stripLeading().replace("\r\n", "\n");
         changes.add(arHeader(space, value));
-        MilterEvaluation.Applied applied = MilterEvaluation.Applied.NONE;
         Reply reply = new Reply.Accept();
         Optional<DmarcEvaluation> ev = result.evaluation();
         Disposition d = ev.map(DmarcEvaluation::disposition).orElse(Disposition.NONE);
@@ -115,13 +117,9 @@ final class MessageJudge {
             String domain = e.policyDomain().orElse(e.authorDomain()).toString();
             String from = e.authorDomain().toString();
             switch (act) {
-                case REJECT -> {
-                    applied = MilterEvaluation.Applied.REJECT;
-                    reply = new Reply.Reject("550 5.7.1 Message rejected: it fails DMARC for " + from
-                            + " and the policy of " + domain + " is p=" + policy);
-                }
+                case REJECT -> reply = new Reply.Reject("550 5.7.1 Message rejected: it fails DMARC for " + from
+                        + " and the policy of " + domain + " is p=" + policy);
                 case QUARANTINE -> {
-                    applied = MilterEvaluation.Applied.QUARANTINE;
                     String reason = "DMARC fail for " + from + ", policy of " + domain + " is " + policy;
                     changes.add(switch (config.quarantineStyle()) {
                         case MILTER -> new Change.Quarantine(reason);
@@ -132,19 +130,25 @@ final class MessageJudge {
                 case NONE -> throw new IllegalStateException("unreachable");
             }
         }
-        MilterEvaluation me = new MilterEvaluation(clock.instant(), ip, env.helo(), env.mailFrom(), env.queueId(),
-                result, applied);
-        return new Decision(changes, reply, Optional.of(me));
+        Optional<Evaluation> report = Evaluation.of(clock.instant(), ip, result, env.mailFrom(), env.rcptTo());
+        if (act != d) {
+            String why = config.mode() == MilterConfig.Mode.MONITOR ? "monitor mode"
+                    : "quarantine mode: " + d.keyword() + " applied as quarantine";
+            report = report.map(r -> r.withApplied(act, PolicyOverride.LOCAL_POLICY, why));
+        }
+        Optional<FailureSample> sample = report.filter(Evaluation::failed).map(r -> new FailureSample(env.mailFrom(),
+                env.rcptTo(), message.headerBlock(), Optional.of(value)));
+        return new Decision(changes, reply, report, sample);
     }
 
     private Decision failure(List<Change> changes, String space, String why) {
         return switch (config.failMode()) {
             case ACCEPT -> {
                 changes.add(arHeader(space, config.authservId() + "; dmarc=temperror (" + why + ")"));
-                yield new Decision(changes, new Reply.Accept(), Optional.empty());
+                yield new Decision(changes, new Reply.Accept());
             }
             case TEMPFAIL -> new Decision(List.of(), new Reply.TempFail("451 4.7.0 DMARC check not completed ("
-                    + why + "); try again later"), Optional.empty());
+                    + why + "); try again later"));
         };
     }
 

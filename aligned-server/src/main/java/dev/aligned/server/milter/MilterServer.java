@@ -2,6 +2,9 @@ package dev.aligned.server.milter;
 
 import dev.aligned.auth.EmailAuthenticator;
 import dev.aligned.dns.DnsResolver;
+import dev.aligned.server.reporting.Evaluation;
+import dev.aligned.server.reporting.EvaluationLog;
+import dev.aligned.server.reporting.FailureReporter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +26,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * MilterConfig cfg = MilterConfig.defaults().withListen("inet:127.0.0.1:8891").withMode(MilterConfig.Mode.REJECT);
- * try (MilterServer milter = MilterServer.builder(resolver, cfg).sink(evaluations::add).build().start()) {
+ * try (MilterServer milter = MilterServer.builder(resolver, cfg).evaluationLog(log).build().start()) {
  *     System.out.println("milter on port " + milter.port());   // Postfix: smtpd_milters = inet:127.0.0.1:8891
  *     milter.awaitClose();
  * }
@@ -31,9 +34,33 @@ import java.util.function.Consumer;
  */
 public final class MilterServer implements AutoCloseable {
     private static final Duration IDLE = Duration.ofMinutes(10);
+    /** Discards evaluations: the milter runs without reporting. */
+    private static final EvaluationLog NO_LOG = new EvaluationLog() {
+        @Override
+        public void record(Evaluation e) {
+            // discarded
+        }
+
+        @Override
+        public java.util.List<dev.aligned.dns.DomainName> policyDomains(java.time.LocalDate day) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public void tallies(dev.aligned.dns.DomainName domain, java.time.LocalDate day,
+                Consumer<EvaluationLog.Tally> sink) {
+            // nothing recorded
+        }
+
+        @Override
+        public int deleteBefore(java.time.LocalDate day) {
+            return 0;
+        }
+    };
 
     private final MilterConfig config;
-    private final EvaluationSink sink;
+    private final EvaluationLog evaluationLog;
+    private final FailureReporter failureReporter;
     private final Consumer<String> log;
     private final MessageJudge judge;
     private final ExecutorService evaluations = Executors.newVirtualThreadPerTaskExecutor();
@@ -43,7 +70,8 @@ public final class MilterServer implements AutoCloseable {
 
     private MilterServer(Builder b) {
         this.config = b.config;
-        this.sink = b.sink;
+        this.evaluationLog = b.evaluationLog;
+        this.failureReporter = b.failureReporter;
         this.log = b.log;
         EmailAuthenticator auth = EmailAuthenticator.builder(b.resolver).authservId(b.config.authservId())
                 .clock(b.clock).build();
@@ -106,7 +134,7 @@ public final class MilterServer implements AutoCloseable {
         try (c) {
             c.setSoTimeout((int) IDLE.toMillis());
             c.setTcpNoDelay(true);
-            new MilterSession(judge, config, sink, log).run(c.getInputStream(), c.getOutputStream(),
+            new MilterSession(judge, config, evaluationLog, failureReporter, log).run(c.getInputStream(), c.getOutputStream(),
                     String.valueOf(c.getRemoteSocketAddress()));
         } catch (IOException | RuntimeException e) {
             log.accept("milter: connection " + c.getRemoteSocketAddress() + " failed: " + e);
@@ -141,7 +169,8 @@ public final class MilterServer implements AutoCloseable {
     public static final class Builder {
         private final DnsResolver resolver;
         private final MilterConfig config;
-        private EvaluationSink sink = EvaluationSink.NONE;
+        private EvaluationLog evaluationLog = NO_LOG;
+        private FailureReporter failureReporter = FailureReporter.disabled();
         private Consumer<String> log = System.err::println;
         private Clock clock = Clock.systemUTC();
 
@@ -150,9 +179,18 @@ public final class MilterServer implements AutoCloseable {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** Where evaluations are recorded (default: nowhere). */
-        public Builder sink(EvaluationSink s) {
-            this.sink = Objects.requireNonNull(s, "sink");
+        /**
+         * Where evaluations are recorded for aggregate reports (default: nowhere). Only messages a DMARC record
+         * applies to are recorded, with the disposition actually applied.
+         */
+        public Builder evaluationLog(EvaluationLog l) {
+            this.evaluationLog = Objects.requireNonNull(l, "evaluationLog");
+            return this;
+        }
+
+        /** Who decides on failure reports for messages that fail DMARC (default: disabled). */
+        public Builder failureReporter(FailureReporter r) {
+            this.failureReporter = Objects.requireNonNull(r, "failureReporter");
             return this;
         }
 

@@ -10,6 +10,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import dev.aligned.server.reporting.EvaluationLog;
+import dev.aligned.server.reporting.FailureReporter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +29,14 @@ final class MilterSession {
     /** The largest packet accepted: Postfix sends body chunks of at most 64 KiB. */
     static final int MAX_PACKET = 1 << 20;
     private static final int WANTED_ACTIONS = Wire.F_ADDHDRS | Wire.F_CHGHDRS | Wire.F_QUARANTINE;
-    private static final int WANTED_PROTOCOL = Wire.P_NORCPT | Wire.P_NOUNKNOWN | Wire.P_NODATA
-            | Wire.P_HDR_LEADSPC;
+    private static final int WANTED_PROTOCOL = Wire.P_NOUNKNOWN | Wire.P_NODATA | Wire.P_HDR_LEADSPC;
+    private static final int MAX_RECIPIENTS = 1000;
 
     private final MessageJudge judge;
     private final MilterConfig config;
     private final List<Cidr> trusted;
-    private final EvaluationSink sink;
+    private final EvaluationLog evaluations;
+    private final FailureReporter failures;
     private final Consumer<String> log;
 
     private InputStream in;
@@ -43,13 +47,16 @@ final class MilterSession {
     private Optional<InetAddress> clientIp = Optional.empty();
     private String helo = "";
     private String mailFrom = "";
+    private final List<String> rcptTo = new ArrayList<>();
     private MessageBuffer message;
 
-    MilterSession(MessageJudge judge, MilterConfig config, EvaluationSink sink, Consumer<String> log) {
+    MilterSession(MessageJudge judge, MilterConfig config, EvaluationLog evaluations, FailureReporter failures,
+            Consumer<String> log) {
         this.judge = judge;
         this.config = config;
         this.trusted = config.trustedBlocks();
-        this.sink = sink;
+        this.evaluations = evaluations;
+        this.failures = failures;
         this.log = log;
     }
 
@@ -130,6 +137,7 @@ final class MilterSession {
                 message.close();
                 List<String> s = Wire.strings(d, 0);
                 mailFrom = s.isEmpty() ? "" : s.get(0);
+                rcptTo.clear();
                 send(Wire.R_CONTINUE);
             }
             case Wire.C_HEADER -> {
@@ -149,12 +157,20 @@ final class MilterSession {
             }
             case Wire.C_ABORT -> {
                 message.close();
+                rcptTo.clear();
                     }
             case Wire.C_QUIT -> {
                 return false;
             }
             case Wire.C_QUIT_NC -> resetConnection();
-            case Wire.C_RCPT, Wire.C_DATA, Wire.C_EOH, Wire.C_UNKNOWN -> send(Wire.R_CONTINUE);
+            case Wire.C_RCPT -> {
+                List<String> s = Wire.strings(d, 0);
+                if (!s.isEmpty() && rcptTo.size() < MAX_RECIPIENTS) {
+                    rcptTo.add(s.get(0));
+                }
+                send(Wire.R_CONTINUE);
+            }
+            case Wire.C_DATA, Wire.C_EOH, Wire.C_UNKNOWN -> send(Wire.R_CONTINUE);
             default -> {
                 log.accept("milter: unknown command " + p.commandName() + " (" + d.length + " octets); answered "
                         + "continue");
@@ -165,7 +181,7 @@ final class MilterSession {
     }
 
     private void endOfMessage() throws IOException {
-        MessageJudge.Envelope env = new MessageJudge.Envelope(clientIp, helo, mailFrom,
+        MessageJudge.Envelope env = new MessageJudge.Envelope(clientIp, helo, mailFrom, List.copyOf(rcptTo),
                 !macros.getOrDefault("auth_authen", "").isEmpty(), Optional.ofNullable(macros.get("i")));
         Decision decision = judge.judge(env, message, leadingSpace ? " " : "");
         for (Change c : decision.changes()) {
@@ -192,7 +208,8 @@ final class MilterSession {
         // recorded before the final reply: once the MTA has the reply, the evaluation is on record
         decision.evaluation().ifPresent(e -> {
             try {
-                sink.record(e);
+                evaluations.record(e);
+                decision.sample().ifPresent(s -> failures.consider(e, s));
             } catch (RuntimeException ex) {
                 log.accept("milter: recording the evaluation failed: " + ex);
             }
@@ -211,6 +228,7 @@ final class MilterSession {
         clientIp = Optional.empty();
         helo = "";
         mailFrom = "";
+        rcptTo.clear();
     }
 
     /** {@code {client_addr}} -> {@code client_addr}; {@code i} stays {@code i}. */

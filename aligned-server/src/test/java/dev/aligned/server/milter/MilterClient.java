@@ -107,6 +107,11 @@ final class MilterClient implements AutoCloseable {
         return read();
     }
 
+    Packet rcpt(String to) throws IOException {
+        send('R', Wire.cstrings(to));
+        return read();
+    }
+
     Packet header(String name, String value) throws IOException {
         send('L', Wire.cstrings(name, value));
         return read();
@@ -153,6 +158,7 @@ final class MilterClient implements AutoCloseable {
      */
     List<Packet> message(String mailFrom, byte[] rfc5322, int chunk) throws IOException {
         mail("<" + mailFrom + ">");
+        rcpt("<bob@example.net>");
         String text = new String(rfc5322, StandardCharsets.ISO_8859_1);
         int split = text.indexOf("\r\n\r\n");
         String head = text.substring(0, split + 2);

@@ -5,7 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aligned.dmarc.Disposition;
 import dev.aligned.dns.DnsAnswer;
+import dev.aligned.dns.DomainName;
+import dev.aligned.report.PolicyOverride;
+import dev.aligned.server.reporting.Evaluation;
+import dev.aligned.server.reporting.EvaluationLog;
+import dev.aligned.server.reporting.FailureDecision;
+import dev.aligned.server.reporting.FailureReporter;
+import dev.aligned.server.reporting.FailureSample;
+import java.time.LocalDate;
+import java.util.function.Consumer;
 import dev.aligned.dns.DnsResolver;
 import dev.aligned.dns.FixtureResolver;
 import dev.aligned.server.milter.MilterClient.Packet;
@@ -23,7 +33,34 @@ import org.junit.jupiter.api.Test;
 
 /** The milter over a socket, driven by a test MTA that speaks the wire format. */
 class MilterServerTest {
-    private final List<MilterEvaluation> recorded = Collections.synchronizedList(new ArrayList<>());
+    private final List<Evaluation> recorded = Collections.synchronizedList(new ArrayList<>());
+    private final List<FailureSample> failureSamples = Collections.synchronizedList(new ArrayList<>());
+    /** Keeps what the milter records; the reporting side is tested in its own package. */
+    private final EvaluationLog log = new EvaluationLog() {
+        @Override
+        public void record(Evaluation e) {
+            recorded.add(e);
+        }
+
+        @Override
+        public List<DomainName> policyDomains(LocalDate day) {
+            throw new UnsupportedOperationException("not used by the milter");
+        }
+
+        @Override
+        public void tallies(DomainName domain, LocalDate day, Consumer<Tally> sink) {
+            throw new UnsupportedOperationException("not used by the milter");
+        }
+
+        @Override
+        public int deleteBefore(LocalDate day) {
+            throw new UnsupportedOperationException("not used by the milter");
+        }
+    };
+    private final FailureReporter failures = (e, s) -> {
+        failureSamples.add(s);
+        return new FailureDecision.NotDue("test");
+    };
     private final List<String> logged = Collections.synchronizedList(new ArrayList<>());
     private MilterServer server;
 
@@ -33,7 +70,7 @@ class MilterServerTest {
     }
 
     private MilterClient start(MilterConfig cfg, DnsResolver dns) throws IOException {
-        server = MilterServer.builder(dns, cfg).sink(recorded::add).log(logged::add).build().start();
+        server = MilterServer.builder(dns, cfg).evaluationLog(log).failureReporter(failures).log(logged::add).build().start();
         return client();
     }
 
@@ -74,7 +111,7 @@ class MilterServerTest {
             assertEquals('O', p.command());
             assertEquals(6, p.int32(0));
             assertEquals(0x01 | 0x10 | 0x20, p.int32(4), "add/insert headers, change headers, quarantine");
-            assertEquals(0x08 | 0x100 | 0x200 | 0x100000, p.int32(8), "no RCPT, no unknown, no DATA, leading space");
+            assertEquals(0x100 | 0x200 | 0x100000, p.int32(8), "no unknown commands, no DATA, leading space");
         }
     }
 
@@ -82,10 +119,10 @@ class MilterServerTest {
     void negotiationNeverClaimsWhatTheMtaDidNotOffer() throws IOException {
         server = MilterServer.builder(MilterFixtures.dns().build(), config()).build().start();
         try (MilterClient c = new MilterClient(server.port())) {
-            Packet p = c.optneg(2, 0x01, 0x08);
+            Packet p = c.optneg(2, 0x01, 0x100);
             assertEquals(2, p.int32(0));
             assertEquals(0x01, p.int32(4));
-            assertEquals(0x08, p.int32(8));
+            assertEquals(0x100, p.int32(8));
         }
     }
 
@@ -104,9 +141,13 @@ class MilterServerTest {
             Packet insert = r.stream().filter(p -> p.command() == 'i').findFirst().orElseThrow();
             assertEquals(0, insert.int32(0), "inserted at the top");
             assertEquals(1, recorded.size());
-            assertEquals(MilterEvaluation.Applied.NONE, recorded.getFirst().applied());
-            assertEquals("4ABCD", recorded.getFirst().queueId().orElseThrow());
-            assertEquals("client.example", recorded.getFirst().helo());
+            Evaluation e = recorded.getFirst();
+            assertEquals(Disposition.NONE, e.disposition());
+            assertEquals("192.0.2.25", e.sourceIp());
+            assertEquals("example.net", e.envelopeTo().orElseThrow().toString());
+            assertEquals("example.com", e.envelopeFrom().orElseThrow().toString());
+            assertTrue(e.dkimAligned() && e.spfAligned());
+            assertTrue(failureSamples.isEmpty(), "a pass is no failure sample");
         }
     }
 
@@ -120,7 +161,12 @@ class MilterServerTest {
             assertEquals('y', last.command(), r.toString());
             assertEquals("550 5.7.1 Message rejected: it fails DMARC for example.com and the policy of example.com "
                     + "is p=reject", last.strings(0).get(0));
-            assertEquals(MilterEvaluation.Applied.REJECT, recorded.getFirst().applied());
+            assertEquals(Disposition.REJECT, recorded.getFirst().disposition());
+            assertTrue(recorded.getFirst().overrides().isEmpty());
+            FailureSample sample = failureSamples.getFirst();
+            assertEquals("<x@attacker.test>", sample.mailFrom());
+            assertTrue(new String(sample.headers(), StandardCharsets.ISO_8859_1).startsWith(
+                    "From: CEO <ceo@example.com>\r\nTo: bob@example.net\r\n"));
         }
     }
 
@@ -133,6 +179,10 @@ class MilterServerTest {
             assertEquals('a', r.getLast().command());
             assertTrue(inserted(r, "Authentication-Results").contains("dmarc=fail (p=reject dis=reject)"), r.toString());
             assertTrue(r.stream().noneMatch(p -> p.command() == 'q'));
+            Evaluation e = recorded.getFirst();
+            assertEquals(Disposition.NONE, e.disposition(), "recorded as applied: nothing");
+            assertEquals(PolicyOverride.LOCAL_POLICY, e.overrides().getFirst().type().orElseThrow());
+            assertEquals("monitor mode", e.overrides().getFirst().comment().orElseThrow());
         }
     }
 
@@ -158,7 +208,9 @@ class MilterServerTest {
                     MilterFixtures.unsigned("CEO <ceo@example.com>", "Wire transfer", "Pay now\r\n"), 65536);
             assertEquals('a', r.getLast().command());
             assertEquals(" dmarc=fail policy=reject header.from=example.com", inserted(r, "X-Aligned-Quarantine"));
-            assertEquals(MilterEvaluation.Applied.QUARANTINE, recorded.getFirst().applied());
+            assertEquals(Disposition.QUARANTINE, recorded.getFirst().disposition());
+            assertEquals("quarantine mode: reject applied as quarantine",
+                    recorded.getFirst().overrides().getFirst().comment().orElseThrow());
         }
     }
 
@@ -308,7 +360,7 @@ class MilterServerTest {
 
     @Test
     void headerValuesWithoutLeadingSpaceGetOneWhenTheMtaStripsIt() throws IOException {
-        server = MilterServer.builder(MilterFixtures.dns().build(), config()).sink(recorded::add).build().start();
+        server = MilterServer.builder(MilterFixtures.dns().build(), config()).evaluationLog(log).failureReporter(failures).build().start();
         try (MilterClient c = new MilterClient(server.port())) {
             c.optneg(6, MilterClient.ALL_ACTIONS, 0x08); // no SMFIP_HDR_LEADSPC: values arrive without it
             session(c, MilterFixtures.SENDER_IP);
@@ -398,7 +450,7 @@ class MilterServerTest {
     @Test
     void manyConcurrentConnectionsAllGetTheirOwnDecision() throws Exception {
         server = MilterServer.builder(MilterFixtures.dns().build(), config().withMode(MilterConfig.Mode.REJECT))
-                .sink(recorded::add).build().start();
+                .evaluationLog(log).failureReporter(failures).build().start();
         int n = 64;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Character>> results = new ArrayList<>();
