@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 ImportCommand.class,
                 IngestCommand.class,
                 ExportCommand.class,
+                MilterCommand.class,
         })
 final class AlignedCommand implements Runnable {
     @picocli.CommandLine.Spec
