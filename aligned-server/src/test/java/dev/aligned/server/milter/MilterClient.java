@@ -40,8 +40,9 @@ final class MilterClient implements AutoCloseable {
     MilterClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(20_000);
-        in = new DataInputStream(socket.getInputStream());
-        out = new DataOutputStream(socket.getOutputStream());
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+        out = new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream()));
     }
 
     void sendRaw(byte[] bytes) throws IOException {
