@@ -100,13 +100,17 @@ FailureReports false
 CONF
 unshare --mount sh -c "mount --bind $W/resolv.conf /etc/resolv.conf && exec opendkim -f -x $W/opendkim.conf" \
     > "$W/opendkim.log" 2>&1 &
-PIDS="$PIDS $!"
+PK=$!
 unshare --mount sh -c "mount --bind $W/resolv.conf /etc/resolv.conf && exec opendmarc -f -c $W/opendmarc.conf" \
     > "$W/opendmarc.log" 2>&1 &
-PIDS="$PIDS $!"
+PD=$!
 "$JAVA" -jar "$CLI" milter --listen "inet:127.0.0.1:$MA" --dns-server 127.0.0.153 --trusted none --no-record \
     --authserv-id mx.test --mode monitor > "$W/aligned.log" 2>&1 &
-PIDS="$PIDS $!"
+PA=$!
+PIDS="$PIDS $PK $PD $PA"
+# CPU time (user + system, clock ticks) used so far by the given processes
+ticks() { t=0; for p in "$@"; do set -- $(cut -d')' -f2 "/proc/$p/stat"); t=$((t + ${12} + ${13})); done; echo "$t"; }
+HZ=$(getconf CLK_TCK)
 
 # --- Postfix: one instance, three smtpd ports
 P0=$(free_port); P1=$(free_port); P2=$(free_port)
@@ -177,8 +181,16 @@ for r in $(seq 1 "$ROUNDS"); do
         for pair in "none:$P0" "aligned:$P1" "opendkim+opendmarc:$P2"; do
             label=${pair%%:*}; port=${pair##*:}
             m=$N; [ "$c" = 1 ] && m=$((N / 2))
-            "$JAVA" -cp "$BENCH" dev.aligned.bench.milter.SmtpLoad --port "$port" --message "$MSG" \
-                --messages "$m" --connections "$c" --warmup 100 --label "$label"
+            case "$label" in aligned) who="$PA";; none) who="";; *) who="$PK $PD";; esac
+            # shellcheck disable=SC2086
+            before=$(ticks $who)
+            line=$("$JAVA" -cp "$BENCH" dev.aligned.bench.milter.SmtpLoad --port "$port" --message "$MSG" \
+                --messages "$m" --connections "$c" --warmup 100 --label "$label")
+            # shellcheck disable=SC2086
+            after=$(ticks $who)
+            # milter CPU per message, warm-up included (its messages are sent too): an upper bound
+            cpu=$(awk -v a="$after" -v b="$before" -v hz="$HZ" -v n=$((m + 100)) 'BEGIN { printf "%.2f", (a - b) * 1000 / hz / n }')
+            echo "$line" | sed "s/}\$/,\"milter_cpu_ms_per_msg\":$cpu}/"
         done
     done
 done

@@ -6,6 +6,7 @@ import dev.aligned.server.milter.MilterConfig;
 import dev.aligned.server.milter.MilterServer;
 import dev.aligned.server.reporting.JdbcEvaluationLog;
 import dev.aligned.store.StoreDataSource;
+import dev.aligned.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -117,7 +118,15 @@ final class MilterCommand implements Callable<Integer> {
                     }
                 });
         if (!noRecord) {
-            log = JdbcEvaluationLog.open(StoreDataSource.open(db.url(), null, System.getenv("ALIGNED_DB_PASSWORD")));
+            try {
+                db.open().close(); // creates the SQLite file's directory and migrates the schema
+                log = JdbcEvaluationLog.open(StoreDataSource.open(db.url(), null,
+                        System.getenv("ALIGNED_DB_PASSWORD")));
+            } catch (StoreException e) {
+                err.println("aligned milter: cannot open the report store " + db.display() + ": " + e.getMessage()
+                        + " (or run with --no-record)");
+                return 1;
+            }
             b.evaluationLog(log);
         }
         MilterServer server;
