@@ -44,9 +44,8 @@ public final class ReceiverReporting implements AutoCloseable {
 
     /**
      * Opens reporting over the database at {@code url} (migrating it): evaluations and deliveries persist; messages
-     * go through SMTP, or to the configuration's {@code dry_run} folder.
-     *
-     * @throws IllegalArgumentException when neither SMTP nor a dry-run folder is configured
+     * go through SMTP, or to the configuration's {@code dry_run} folder. Without either, reports are queued (the
+     * milter's case) but every send fails temporarily, saying what to configure.
      */
     public static ReceiverReporting open(ReportingConfig cfg, String url, Optional<Secret> password, DnsResolver dns,
             Clock clock) {
@@ -81,8 +80,14 @@ public final class ReceiverReporting implements AutoCloseable {
         if (cfg.dryRun().isPresent()) {
             return new DirectoryTransport(cfg.dryRun().get());
         }
-        return new SmtpTransport(cfg.smtp().orElseThrow(() -> new IllegalArgumentException(
-                "reporting.smtp is not configured: add host, port, user and password, or set reporting.dry_run")));
+        if (cfg.smtp().isEmpty()) {
+            // a process that only records (the milter) queues reports; sending needs smtp (checked by the senders)
+            return (from, to, id, message) -> {
+                throw new MailTransport.SendException("reporting.smtp is not configured: add host, port, user and "
+                        + "password, or set reporting.dry_run", false, null);
+            };
+        }
+        return new SmtpTransport(cfg.smtp().get());
     }
 
     /** Where the milter records evaluations. */
