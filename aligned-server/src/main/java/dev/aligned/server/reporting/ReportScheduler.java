@@ -36,6 +36,8 @@ public final class ReportScheduler implements ServerComponent {
     private final Clock clock;
     private final Duration tick;
     private final Duration grace;
+    /** Days whose reports are all made (none deferred): not asked about again on every tick. */
+    private final java.util.Set<LocalDate> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Thread thread;
     private volatile boolean running;
 
@@ -78,11 +80,21 @@ public final class ReportScheduler implements ServerComponent {
         LocalDate last = lastFinishedDay(now);
         List<ReportOutcome> generated = new ArrayList<>();
         if (sender.config().aggregate()) {
-            for (LocalDate d = last.minusDays(sender.config().keepDays() - 1L); !d.isAfter(last); d = d.plusDays(1)) {
+            LocalDate first = last.minusDays(sender.config().keepDays() - 1L);
+            done.removeIf(d -> d.isBefore(first));
+            for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+                if (done.contains(d)) {
+                    continue;
+                }
+                boolean deferred = false;
                 for (ReportOutcome o : sender.generate(d)) {
+                    deferred |= o.status() == ReportOutcome.Status.DEFERRED;
                     if (o.status() != ReportOutcome.Status.ALREADY_GENERATED) {
                         generated.add(o);
                     }
+                }
+                if (!deferred) {
+                    done.add(d);
                 }
             }
         }
