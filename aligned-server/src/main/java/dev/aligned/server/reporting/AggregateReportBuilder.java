@@ -96,8 +96,7 @@ final class AggregateReportBuilder {
     /** The report record of one evaluation (count as given). */
     static ReportRecord record(Evaluation e, long count) {
         PolicyEvaluated pe = new PolicyEvaluated(Optional.of(action(e)),
-                Optional.of(e.dkimAligned() ? dev.aligned.report.DmarcResult.PASS : dev.aligned.report.DmarcResult.FAIL),
-                Optional.of(e.spfAligned() ? dev.aligned.report.DmarcResult.PASS : dev.aligned.report.DmarcResult.FAIL),
+                Optional.of(aligned(e.dkimAligned())), Optional.of(aligned(e.spfAligned())),
                 e.overrides().stream().map(AggregateReportBuilder::rfc9990Reason).toList());
         Identifiers ids = new Identifiers(e.envelopeTo().map(DomainName::name),
                 Optional.of(e.envelopeFrom().map(DomainName::name).orElse("")), e.headerFrom().name());
@@ -109,6 +108,10 @@ final class AggregateReportBuilder {
         List<SpfAuthResult> spf = e.spf().map(s -> List.of(new SpfAuthResult(s.domain().name(),
                 Optional.of(SpfScope.MFROM), Optional.of(spfResult(s.result())), Optional.empty()))).orElse(List.of());
         return new ReportRecord(new Row(e.sourceIp(), count, pe), ids, dk, spf, List.of());
+    }
+
+    private static dev.aligned.report.DmarcResult aligned(boolean pass) {
+        return pass ? dev.aligned.report.DmarcResult.PASS : dev.aligned.report.DmarcResult.FAIL;
     }
 
     private static ReportRecord withCount(ReportRecord r, long count) {

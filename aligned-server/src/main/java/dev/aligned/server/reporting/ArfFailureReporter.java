@@ -139,7 +139,8 @@ public final class ArfFailureReporter implements FailureReporter {
             int sent = queue.countSince(Delivery.Kind.FAILURE, e.policyDomain(), now.minus(Duration.ofHours(1)));
             if (sent >= fs.maxPerHour()) {
                 return new FailureDecision.RateLimited(e.policyDomain() + " already had " + sent
-                        + " failure reports in the last hour (reporting.failure.max_per_hour: " + fs.maxPerHour() + ")");
+                        + " failure reports in the last hour (reporting.failure.max_per_hour: " + fs.maxPerHour()
+                        + ")");
             }
             List<Destination> dests = destinations.check(e.policyDomain(), rec.ruf(), true);
             String id = reportId(e, sample);
@@ -316,7 +317,8 @@ public final class ArfFailureReporter implements FailureReporter {
         for (String line : headers.split("\n", -1)) {
             if (!line.isEmpty() && line.charAt(0) != ' ' && line.charAt(0) != '\t') {
                 int colon = line.indexOf(':');
-                redact = colon <= 0 || !NOT_REDACTED.contains(line.substring(0, colon).strip().toLowerCase(Locale.ROOT));
+                redact = colon <= 0
+                        || !NOT_REDACTED.contains(line.substring(0, colon).strip().toLowerCase(Locale.ROOT));
             }
             out.append(redact ? redact(line) : line).append('\n');
         }

@@ -190,7 +190,8 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
     @Override
     public int countSince(Delivery.Kind kind, DomainName domain, Instant since) {
         return tx("counting deliveries", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT report_id) FROM report_deliveries WHERE kind = ?"
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT report_id) FROM report_deliveries"
+                    + " WHERE kind = ?"
                     + " AND domain = ? AND state <> 'skipped' AND created_at >= ?")) {
                 ps.setString(1, kind.keyword());
                 ps.setString(2, domain.name());

@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * builder, which starts and closes it with the other components.
  *
  * <pre>{@code
- * try (ReportScheduler s = new ReportScheduler(sender, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(5))) {
+ * try (ReportScheduler s = new ReportScheduler(sender, Clock.systemUTC(), Duration.ofMinutes(1),
+ *         Duration.ofMinutes(5))) {
  *     s.start();
  *     ...   // serve
  * }

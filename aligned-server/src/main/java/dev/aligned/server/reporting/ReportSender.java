@@ -75,7 +75,8 @@ public final class ReportSender {
     }
 
     /** A builder; {@link Builder#dns} is required (external destinations are checked in DNS). */
-    public static Builder builder(ReportingConfig cfg, EvaluationLog log, DeliveryQueue queue, MailTransport transport) {
+    public static Builder builder(ReportingConfig cfg, EvaluationLog log, DeliveryQueue queue,
+            MailTransport transport) {
         return new Builder(cfg, log, queue, transport);
     }
 
