@@ -7,6 +7,7 @@
 # and the jars: ./mvnw -B -pl aligned-cli,aligned-bench -am package -DskipTests
 #
 # usage: aligned-bench/peers/run-milter-peers.sh [MESSAGES] [CONNECTIONS] [ROUNDS]
+# (ALIGNED_JAVA_OPTS goes to the milter's JVM, e.g. -XX:StartFlightRecording=filename=/tmp/m.jfr to profile it)
 set -eu
 N=${1:-1000}
 C=${2:-8}
@@ -74,6 +75,24 @@ CONF
 nsd -d -c "$W/nsd/nsd.conf" > "$W/nsd/out.log" 2>&1 &
 PIDS="$PIDS $!"
 printf 'nameserver 127.0.0.153\noptions attempts:1 timeout:2\n' > "$W/resolv.conf"
+# wait until nsd answers (and fail if it does not: every milter would see SERVFAIL-like time-outs)
+python3 - <<'PY'
+import socket, struct, sys, time
+q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0) + b"".join(
+    bytes([len(p)]) + p.encode() for p in "_dmarc.example.com".split(".")) + b"\0" + struct.pack(">HH", 16, 1)
+deadline = time.time() + 20
+while time.time() < deadline:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(1)
+    try:
+        s.sendto(q, ("127.0.0.153", 53))
+        r = s.recv(4096)
+        if r[:2] == q[:2] and struct.unpack(">H", r[6:8])[0] > 0:
+            sys.exit(0)
+    except OSError:
+        time.sleep(0.2)
+sys.exit("nsd does not answer on 127.0.0.153:53 (port taken by another nsd?)")
+PY
 
 # --- milters
 MA=$(free_port); MK=$(free_port); MD=$(free_port)
@@ -104,7 +123,7 @@ PK=$!
 unshare --mount sh -c "mount --bind $W/resolv.conf /etc/resolv.conf && exec opendmarc -f -c $W/opendmarc.conf" \
     > "$W/opendmarc.log" 2>&1 &
 PD=$!
-"$JAVA" -jar "$CLI" milter --listen "inet:127.0.0.1:$MA" --dns-server 127.0.0.153 --trusted none --no-record \
+"$JAVA" ${ALIGNED_JAVA_OPTS:-} -jar "$CLI" milter --listen "inet:127.0.0.1:$MA" --dns-server 127.0.0.153 --trusted none --no-record \
     --authserv-id mx.test --mode monitor > "$W/aligned.log" 2>&1 &
 PA=$!
 PIDS="$PIDS $PK $PD $PA"
@@ -114,8 +133,8 @@ HZ=$(getconf CLK_TCK)
 
 # --- Postfix: one instance, three smtpd ports
 P0=$(free_port); P1=$(free_port); P2=$(free_port)
-mkdir -p "$W/etc" "$W/queue" "$W/data"
-chown postfix "$W/data"
+mkdir -p "$W/etc" "$W/queue" "$W/data" "$W/mail"
+chown postfix "$W/data" "$W/mail"
 cat > "$W/etc/main.cf" <<CONF
 compatibility_level = 3.6
 queue_directory = $W/queue
@@ -134,6 +153,11 @@ myhostname = mx.test
 mydestination =
 mynetworks = 127.0.0.0/8
 relay_domains = example.net
+virtual_mailbox_domains = example.org
+virtual_mailbox_base = $W/mail
+virtual_mailbox_maps = static:inbox/
+virtual_uid_maps = static:$(id -u postfix)
+virtual_gid_maps = static:$(id -g postfix)
 relay_transport = discard
 default_transport = discard
 smtpd_tls_security_level = none
@@ -161,6 +185,7 @@ proxymap unix - - n - - proxymap
 error unix - - n - - error
 retry unix - - n - - error
 discard unix - - n - - discard
+virtual unix - n n - - virtual
 anvil unix - - n - 1 anvil
 scache unix - - n - 1 scache
 postlog unix-dgram n - n - 1 postlogd
@@ -169,9 +194,12 @@ postfix -c "$W/etc" start >/dev/null
 sleep 4
 
 # --- one message through each path first, to show what each milter wrote (and fail early)
-check() { # port label
+check() { # port label: one message delivered to a Maildir, then what the milters wrote into it
     "$JAVA" -cp "$BENCH" dev.aligned.bench.milter.SmtpLoad --port "$1" --message "$MSG" --messages 1 --connections 1 \
-        --warmup 0 --label "$2" > /dev/null
+        --warmup 0 --to check@example.org --label "$2" > /dev/null
+    sleep 2
+    f=$(ls -t "$W/mail/inbox/new/" | head -1)
+    echo "# $2: $(grep -E '^(Authentication-Results|\s)' "$W/mail/inbox/new/$f" | grep -oE '(spf|dkim|dmarc)=[a-z]+' | tr '\n' ' ')"
 }
 check "$P0" none; check "$P1" aligned; check "$P2" opendkim+opendmarc
 echo "# Postfix $(postconf -d -h mail_version), $(opendkim -V | head -1), $(opendmarc -V | head -1)"
@@ -195,4 +223,6 @@ for r in $(seq 1 "$ROUNDS"); do
     done
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [ -n "${KEEP_LOGS:-}" ]; then cp "$W/maillog" "$W/aligned.log" "$W/opendkim.log" "$W/opendmarc.log" "$KEEP_LOGS/"; fi
+if [ -n "${KEEP_LOGS:-}" ]; then
+    cp "$W/maillog" "$W/aligned.log" "$W/opendkim.log" "$W/opendmarc.log" "$W/nsd/out.log" "$KEEP_LOGS/"
+fi
