@@ -29,10 +29,10 @@ CREATE TABLE evaluations (
 );
 CREATE INDEX evaluations_day ON evaluations (day);
 
--- Reports generated: one row per (kind, policy domain, period); its existence means the period was handled
--- (the deliveries below were created in the same transaction), so a restart never generates it again.
+-- Aggregate reports generated: one row per (policy domain, period); its existence means the period was handled
+-- (the deliveries below were created in the same transaction), so neither a restart nor a second node generates
+-- it again.
 CREATE TABLE report_runs (
-    kind           VARCHAR(16) NOT NULL,   -- aggregate | failure
     domain         TEXT        NOT NULL,
     day            INTEGER     NOT NULL,   -- UTC epoch day of the period's start
     report_id      TEXT        NOT NULL,
@@ -41,7 +41,7 @@ CREATE TABLE report_runs (
     records        INTEGER     NOT NULL,
     messages       BIGINT      NOT NULL,
     created_at     BIGINT      NOT NULL,
-    PRIMARY KEY (kind, domain, day, report_id)
+    PRIMARY KEY (domain, day)
 );
 
 -- One message to send to one destination. The complete message is kept so a retry sends the same bytes; state
@@ -59,12 +59,12 @@ CREATE TABLE report_deliveries (
     message        ${bytes},
     size           BIGINT      NOT NULL,
     state          VARCHAR(16) NOT NULL,   -- pending | sent | failed | skipped
-    detail         TEXT        NOT NULL,
+    detail         TEXT        NOT NULL,   -- why skipped, the last error, or the server's answer
     attempts       INTEGER     NOT NULL DEFAULT 0,
     next_attempt   BIGINT      NOT NULL,
     created_at     BIGINT      NOT NULL,
     sent_at        BIGINT,
-    UNIQUE (kind, report_id, destination)
+    UNIQUE (kind, report_id, destination, recipient)
 );
 CREATE INDEX report_deliveries_due ON report_deliveries (state, next_attempt);
 CREATE INDEX report_deliveries_domain ON report_deliveries (domain, day);

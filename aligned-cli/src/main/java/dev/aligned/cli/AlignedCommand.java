@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 ImportCommand.class,
                 IngestCommand.class,
+                ServeCommand.class,
                 ExportCommand.class,
                 MilterCommand.class,
         })

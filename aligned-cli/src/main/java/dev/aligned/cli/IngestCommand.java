@@ -3,12 +3,14 @@ package dev.aligned.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aligned.server.AlignedServer;
 import dev.aligned.server.ingest.ConfigError;
 import dev.aligned.server.ingest.HttpUploadServer;
 import dev.aligned.server.ingest.ReceiverSettings;
 import dev.aligned.server.ingest.SmtpReceiver;
 import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.DirectorySource;
+import dev.aligned.server.ingest.FileClaims;
 import dev.aligned.server.ingest.ImapMailbox;
 import dev.aligned.server.ingest.ImapSource;
 import dev.aligned.server.ingest.IngestConfig;
@@ -82,21 +84,8 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        IngestConfig cfg;
-        try {
-            cfg = IngestConfig.load(config, env);
-        } catch (NoSuchFileException e) {
-            err.println("aligned ingest: " + config + ": no such file; see docs/configuration.md for an example");
-            return 2;
-        } catch (IOException e) {
-            err.println("aligned ingest: cannot read " + config + ": " + e.getMessage());
-            return 2;
-        } catch (ConfigException e) {
-            err.println("aligned ingest: " + config + ": " + e.errors().size() + " problem"
-                    + (e.errors().size() == 1 ? "" : "s"));
-            for (ConfigError x : e.errors()) {
-                err.println("  " + x);
-            }
+        IngestConfig cfg = loadConfig(config, env, err, "ingest");
+        if (cfg == null) {
             return 2;
         }
         String url = db != null ? DataDirectory.urlFor(db)
@@ -107,16 +96,18 @@ final class IngestCommand implements Callable<Integer> {
         try (ReportStore store = ReportStore.builder().url(url).password(password.map(Secret::reveal).orElse(null))
                 .build()) {
             Ingestor ingestor = Ingestor.builder(store).build();
-            MailboxLock lock = lockFor(url, password.orElse(null));
+            MailboxLock lock = MailboxLock.forDatabase(url, password.orElse(null));
+            FileClaims claims = FileClaims.forDatabase(url, password.orElse(null));
             List<IngestSource> sources = new ArrayList<>();
             for (ImapMailbox box : cfg.mailboxes()) {
                 sources.add(ImapSource.builder(box, ingestor).lock(lock).build());
             }
             for (WatchedDirectory d : cfg.directories()) {
-                sources.add(new DirectorySource(d, ingestor));
+                sources.add(new DirectorySource(d, ingestor, claims, java.time.Clock.systemUTC()));
             }
+            PollOutcome.Polled resumed = AlignedServer.resumePending(ingestor);
             if (once) {
-                return runOnce(sources, out, display, cfg);
+                return runOnce(resumed, sources, out, display, cfg);
             }
             List<AutoCloseable> receivers = new ArrayList<>();
             try {
@@ -134,6 +125,7 @@ final class IngestCommand implements Callable<Integer> {
                     receivers.add(http);
                     out.println("HTTP upload on http://" + r.host() + ":" + http.port() + HttpUploadServer.PATH);
                 }
+                report(resumed, out, err);
                 return runForever(sources, receivers, out, err, display);
             } catch (IOException e) {
                 err.println("aligned ingest: cannot listen: " + e.getMessage()
@@ -155,21 +147,25 @@ final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    /** PostgreSQL: advisory locks in the database; SQLite: lock files beside the database file. */
-    private static MailboxLock lockFor(String url, Secret password) {
-        if (url.startsWith("jdbc:postgresql:")) {
-            return MailboxLock.postgres(url, password);
+    /** Reads {@code file}, or prints every problem (prefixed {@code aligned COMMAND:}) and returns null. */
+    static IngestConfig loadConfig(Path file, Map<String, String> env, PrintWriter err, String command) {
+        try {
+            return IngestConfig.load(file, env);
+        } catch (NoSuchFileException e) {
+            err.println("aligned " + command + ": " + file + ": no such file; see docs/configuration.md for an example");
+        } catch (IOException e) {
+            err.println("aligned " + command + ": cannot read " + file + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            err.println("aligned " + command + ": " + file + ": " + e.errors().size() + " problem"
+                    + (e.errors().size() == 1 ? "" : "s"));
+            for (ConfigError x : e.errors()) {
+                err.println("  " + x);
+            }
         }
-        String path = url.substring("jdbc:sqlite:".length()).replaceAll("\\?.*", "");
-        path = path.startsWith("file:") ? path.substring(5) : path;
-        if (path.isEmpty() || path.startsWith(":memory:")) {
-            return MailboxLock.inProcess();
-        }
-        Path parent = Path.of(path).toAbsolutePath().getParent();
-        return parent == null ? MailboxLock.inProcess() : MailboxLock.files(parent);
+        return null;
     }
 
-    private static String display(String url) {
+    static String display(String url) {
         String u = url.replaceAll("\\?.*", "");
         return u.startsWith("jdbc:sqlite:") ? u.substring("jdbc:sqlite:".length()) : u;
     }
@@ -179,8 +175,13 @@ final class IngestCommand implements Callable<Integer> {
             List<IngestFailure> failures, String error) {
     }
 
-    private int runOnce(List<IngestSource> sources, PrintWriter out, String display, IngestConfig cfg) {
+    private int runOnce(PollOutcome.Polled resumed, List<IngestSource> sources, PrintWriter out, String display,
+            IngestConfig cfg) {
         List<Row> rows = new ArrayList<>();
+        if (resumed.inputs() > 0) {
+            rows.add(new Row(resumed.source(), "polled", resumed.inputs(), resumed.newReports(), resumed.duplicates(),
+                    resumed.records(), resumed.failures(), null));
+        }
         boolean unavailable = false;
         for (IngestSource s : sources) {
             int inputs = 0;
@@ -351,7 +352,8 @@ final class IngestCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private static void report(PollOutcome o, PrintWriter out, PrintWriter err) {
+    /** One line per poll that read something, or per unavailable source; shared with {@code serve}. */
+    static void report(PollOutcome o, PrintWriter out, PrintWriter err) {
         String now = LocalTime.now(ZoneOffset.UTC).format(TIME);
         synchronized (out) {
             switch (o) {

@@ -4,18 +4,23 @@ import dev.aligned.server.ingest.ConfigError;
 import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.milter.MilterConfig;
 import dev.aligned.server.milter.MilterServer;
+import dev.aligned.server.ingest.Secret;
 import dev.aligned.server.reporting.JdbcEvaluationLog;
+import dev.aligned.server.reporting.ReceiverReporting;
+import dev.aligned.server.reporting.ReportingConfig;
 import dev.aligned.store.StoreDataSource;
 import dev.aligned.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,6 +115,7 @@ final class MilterCommand implements Callable<Integer> {
         }
         cfg = overrides(cfg);
         JdbcEvaluationLog log = null;
+        ReceiverReporting reporting = null;
         MilterServer.Builder b = MilterServer.builder(dns.resolver(), cfg)
                 .log(line -> {
                     synchronized (err) {
@@ -128,6 +134,24 @@ final class MilterCommand implements Callable<Integer> {
                 return 1;
             }
             b.evaluationLog(log);
+            if (config != null) {
+                try {
+                    Optional<ReportingConfig> rc = ReportingConfig.loadIfPresent(config, env);
+                    if (rc.isPresent() && rc.get().failure().enabled()) {
+                        reporting = ReceiverReporting.open(rc.get(), db.url(),
+                                Optional.ofNullable(System.getenv("ALIGNED_DB_PASSWORD")).map(Secret::of),
+                                dns.resolver(), Clock.systemUTC());
+                        b.failureReporter(reporting.failures());
+                    }
+                } catch (ConfigException e) {
+                    err.println("aligned milter: " + config + ": " + e.errors().size() + " problem"
+                            + (e.errors().size() == 1 ? "" : "s") + " in the reporting section");
+                    for (ConfigError x : e.errors()) {
+                        err.println("  " + x);
+                    }
+                    return 2;
+                }
+            }
         }
         MilterServer server;
         try {
@@ -143,9 +167,13 @@ final class MilterCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Trusted      %s%n", cfg.trustedNetworks().isEmpty() ? "none"
                 : String.join(", ", cfg.trustedNetworks()));
         out.printf(Locale.ROOT, "Recording    %s%n", noRecord ? "off (--no-record)" : db.display());
+        if (reporting != null) {
+            out.printf(Locale.ROOT, "Failures     reports queued for ruf= (sent by aligned serve / aligned report send)%n");
+        }
         out.printf(Locale.ROOT, "Postfix      smtpd_milters = inet:%s:%d%n", cfg.host(), server.port());
         out.flush();
         JdbcEvaluationLog toClose = log;
+        ReceiverReporting reportingToClose = reporting;
         Thread hook = new Thread(() -> {
             try {
                 server.close();
@@ -159,6 +187,9 @@ final class MilterCommand implements Callable<Integer> {
         } finally {
             if (toClose != null) {
                 toClose.close();
+            }
+            if (reportingToClose != null) {
+                reportingToClose.close();
             }
         }
         return 0;

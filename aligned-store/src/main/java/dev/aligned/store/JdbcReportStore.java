@@ -80,6 +80,7 @@ final class JdbcReportStore implements ReportStore {
                 SQLiteConfig cfg = new SQLiteConfig();
                 cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
                 cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+                cfg.setCacheSize(-32768); // 32 MiB of pages (default 2 MiB): rollup upserts hit random keys
                 cfg.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
                 cfg.enforceForeignKeys(true);
                 cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

@@ -21,6 +21,15 @@ import org.sqlite.SQLiteDataSource;
  * }</pre>
  */
 public final class StoreDataSource {
+    /** Flyway's per-migration INFO lines are noise for a CLI; kept at WARNING unless the application set a level. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    static {
+        if (FLYWAY_LOG.getLevel() == null) {
+            FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     private StoreDataSource() {
     }
 
@@ -39,6 +48,7 @@ public final class StoreDataSource {
         Dialect dialect = Dialect.of(url);
         DataSource ds = switch (dialect) {
             case SQLITE -> {
+                createParentDirectory(url);
                 SQLiteConfig cfg = new SQLiteConfig();
                 cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
                 cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -74,5 +84,25 @@ public final class StoreDataSource {
             throw new StoreException("cannot migrate the schema of " + display + ": " + e.getMessage(), e);
         }
         return ds;
+    }
+
+    private static void createParentDirectory(String url) {
+        String path = url.substring("jdbc:sqlite:".length());
+        if (path.startsWith("file:")) {
+            path = path.substring(5);
+        }
+        int q = path.indexOf('?');
+        path = q >= 0 ? path.substring(0, q) : path;
+        if (path.isEmpty() || path.startsWith(":memory:")) {
+            return;
+        }
+        java.nio.file.Path parent = java.nio.file.Path.of(path).toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the directory " + parent + " for the database: " + e, e);
+        }
     }
 }

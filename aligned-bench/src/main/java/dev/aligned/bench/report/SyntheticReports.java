@@ -93,7 +93,9 @@ public final class SyntheticReports {
         boolean v6 = random.nextInt(5) == 0;
         int pool = kind == 3 ? 200_000 : kind == 0 ? 300 : 3_000;
         int n = (int) Math.min(pool - 1, Math.abs(random.nextGaussian()) * pool / 6);
-        String ip = v6 ? "2001:db8:" + Integer.toHexString(kind + 1) + "::" + Integer.toHexString(n + 1)
+        // n + 1 may exceed 0xffff (the spoofer pool): two groups, so that every address is valid IPv6
+        String ip = v6 ? "2001:db8:" + Integer.toHexString(kind + 1) + "::" + Integer.toHexString((n + 1) >>> 16)
+                + ":" + Integer.toHexString((n + 1) & 0xffff)
                 : (kind == 3 ? 185 : 198) + "." + kind * 10 + "." + (n >> 8 & 0xff) + "." + (n & 0xff);
         long count = 1 + (long) Math.floor(Math.pow(random.nextDouble(), -1.2)) % 5_000;
         boolean dkimPass = kind == 0 ? random.nextInt(50) != 0 : kind == 2 && random.nextBoolean();

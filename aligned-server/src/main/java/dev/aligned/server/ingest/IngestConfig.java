@@ -44,14 +44,15 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
 
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final int MAX_FILE_CHARS = 1 << 20;
-    private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http", "milter");
+    private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http", "milter",
+            "reporting");
     private static final Set<String> SMTP = Set.of("listen", "max_message_bytes");
     private static final Set<String> HTTP = Set.of("listen", "max_upload_bytes", "token");
     private static final Set<String> DATABASE = Set.of("url", "password");
     private static final Set<String> IMAP = Set.of("name", "host", "port", "security", "user", "password", "folder",
             "processed_folder", "error_folder", "after_ingest", "poll_interval", "idle", "trust_hosts", "timeout",
             "max_message_bytes", "max_messages_per_poll");
-    private static final Set<String> DIRECTORY = Set.of("path", "poll_interval");
+    private static final Set<String> DIRECTORY = Set.of("path", "poll_interval", "processed_folder", "error_folder");
 
     public IngestConfig {
         Objects.requireNonNull(databaseUrl, "databaseUrl");
@@ -172,7 +173,7 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
             Optional<ReceiverSettings> http = Optional.ofNullable(receiver("http", top.get("http"), HTTP,
                     "max_upload_bytes", 8025));
             if (imap.isEmpty() && ds.isEmpty() && !top.containsKey("smtp") && !top.containsKey("http")
-                    && errors.isEmpty()) {
+                    && !top.containsKey("reporting") && errors.isEmpty()) {
                 error("imap", "no source configured: add an 'imap' mailbox, a 'directories' entry, 'smtp' or 'http'");
             }
             List<String> names = new ArrayList<>();
@@ -303,7 +304,26 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                 return null;
             }
             Path p = Path.of(path);
-            return new WatchedDirectory(base != null && !p.isAbsolute() ? base.resolve(p).normalize() : p, poll);
+            Path dir = base != null && !p.isAbsolute() ? base.resolve(p).normalize() : p;
+            Object processed = m.get("processed_folder");
+            Object error = m.get("error_folder");
+            if (processed == null && error == null) {
+                return new WatchedDirectory(dir, poll);
+            }
+            if (processed == null || error == null) {
+                error(pre + (processed == null ? "processed_folder" : "error_folder"),
+                        "required when " + (processed == null ? "error_folder" : "processed_folder")
+                                + " is set (files are moved to one or the other after the store has committed them)");
+                return null;
+            }
+            Path done = dir.resolve(String.valueOf(processed)).normalize();
+            Path failed = dir.resolve(String.valueOf(error)).normalize();
+            if (done.equals(dir) || failed.equals(dir)) {
+                error(pre + (done.equals(dir) ? "processed_folder" : "error_folder"),
+                        "must not be the watched directory itself");
+                return null;
+            }
+            return WatchedDirectory.moving(dir, poll, done, failed);
         }
 
         void unknown(String pre, Map<String, Object> m, Set<String> known) {

@@ -78,6 +78,31 @@ public interface MailboxLock {
         return new PostgresMailboxLock(jdbcUrl, password);
     }
 
+    /**
+     * The guard that fits the report store at {@code jdbcUrl}: advisory locks for PostgreSQL, lock files beside a
+     * SQLite file ({@link #files}), this process only for an in-memory SQLite database.
+     */
+    static MailboxLock forDatabase(String jdbcUrl, Secret password) {
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return postgres(jdbcUrl, password);
+        }
+        java.util.Optional<java.nio.file.Path> dir = sqliteDirectory(jdbcUrl);
+        return dir.isPresent() ? files(dir.get()) : inProcess();
+    }
+
+    /** The directory holding the SQLite file of {@code jdbcUrl}; empty for PostgreSQL and in-memory databases. */
+    static java.util.Optional<java.nio.file.Path> sqliteDirectory(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+            return java.util.Optional.empty();
+        }
+        String path = jdbcUrl.substring("jdbc:sqlite:".length()).replaceAll("\\?.*", "");
+        path = path.startsWith("file:") ? path.substring(5) : path;
+        if (path.isEmpty() || path.startsWith(":memory:")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(java.nio.file.Path.of(path).toAbsolutePath().getParent());
+    }
+
     /** The 64-bit advisory lock key of a mailbox: the first eight bytes of SHA-256("aligned-mailbox:" + key). */
     static long lockKey(String mailboxKey) {
         try {

@@ -134,7 +134,8 @@ final class EvaluationCodec {
             String dmarc, String dmarcReason, boolean dkimAligned, boolean spfAligned, String dkim, String spf) {
         return new Evaluation(received, sourceIp, DomainName.of(headerFrom), optionalDomain(envelopeFrom),
                 optionalDomain(envelopeTo), DomainName.of(policyDomain), record(policy),
-                DmarcMode.valueOf(mode.toUpperCase(Locale.ROOT)), Disposition.valueOf(disposition.toUpperCase(Locale.ROOT)),
+                DmarcMode.valueOf(mode.toUpperCase(Locale.ROOT)),
+                Disposition.valueOf(disposition.toUpperCase(Locale.ROOT)),
                 overrides(overrides), dmarc(dmarc, dmarcReason), dkimAligned, spfAligned, dkim(dkim), spf(spf));
     }
 

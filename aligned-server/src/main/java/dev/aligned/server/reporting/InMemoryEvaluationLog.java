@@ -33,7 +33,8 @@ public final class InMemoryEvaluationLog implements EvaluationLog {
 
     @Override
     public synchronized void record(Evaluation e) {
-        Map<String, Counter> m = days.computeIfAbsent(new DayKey(e.policyDomain(), e.day()), k -> new LinkedHashMap<>());
+        Map<String, Counter> m = days.computeIfAbsent(new DayKey(e.policyDomain(), e.day()),
+                k -> new LinkedHashMap<>());
         Counter c = m.computeIfAbsent(EvaluationCodec.rowKey(e), k -> new Counter(e));
         c.messages++;
         if (e.received().isAfter(c.lastSeen)) {

@@ -122,7 +122,7 @@ class IngestConfigTest {
                   - poll_interval: 10s
                 """, Map.of("PW", SECRET));
         assertEquals(List.of(
-                "databse: unknown key; known keys here: database, directories, http, imap, milter, smtp",
+                "databse: unknown key; known keys here: database, directories, http, imap, milter, reporting, smtp",
                 "imap[0].user: missing",
                 "imap[0].security: expected one of tls, starttls, none, got 'ssl'",
                 "imap[0].poll_interval: expected a duration such as 30s, 5m or 1h, got 'soon'",
@@ -206,5 +206,34 @@ class IngestConfigTest {
         assertEquals("[redacted]", s.toString());
         assertEquals("x [redacted]", "x " + s);
         assertEquals(SECRET, s.reveal());
+    }
+
+    @Test
+    void aWatchedDirectoryMovesFilesWhenGivenBothFoldersRelativeToItself() throws Exception {
+        IngestConfig c = load("""
+                directories:
+                  - path: spool
+                    processed_folder: done
+                    error_folder: /var/dmarc-errors
+                """, Map.of());
+        WatchedDirectory d = c.directories().get(0);
+        assertEquals(tmp.resolve("spool"), d.path());
+        assertEquals(Optional.of(tmp.resolve("spool/done")), d.processedFolder());
+        assertEquals(Optional.of(Path.of("/var/dmarc-errors")), d.errorFolder());
+        assertTrue(d.movesFiles());
+    }
+
+    @Test
+    void aProcessedFolderWithoutAnErrorFolderIsAProblemThatSaysWhy() throws Exception {
+        assertEquals(List.of("directories[0].error_folder: required when processed_folder is set (files are moved "
+                + "to one or the other after the store has committed them)",
+                "directories[1].processed_folder: must not be the watched directory itself"), errors("""
+                directories:
+                  - path: spool
+                    processed_folder: done
+                  - path: other
+                    processed_folder: .
+                    error_folder: err
+                """, Map.of()));
     }
 }

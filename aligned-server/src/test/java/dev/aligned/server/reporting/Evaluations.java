@@ -70,7 +70,8 @@ final class Evaluations {
             boolean spfAligned = !thirdParty && spfPass && spf.isPresent();
             DmarcResult result = dkimAligned || spfAligned ? new DmarcResult.Pass() : new DmarcResult.Fail();
             Disposition disposition = result instanceof DmarcResult.Pass ? Disposition.NONE
-                    : switch (rec.policy().orElseThrow()) {
+                    : switch (from.equals(policyDomain) ? rec.policy().orElseThrow()
+                            : rec.subdomainPolicy().orElse(rec.policy().orElseThrow())) {
                         case NONE -> Disposition.NONE;
                         case QUARANTINE -> Disposition.QUARANTINE;
                         case REJECT -> Disposition.REJECT;

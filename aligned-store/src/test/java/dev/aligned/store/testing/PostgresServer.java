@@ -85,8 +85,26 @@ public final class PostgresServer implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** Runs initdb and starts the server; waits until it accepts connections (at most 60 s). */
+    /** Runs initdb and starts the server without fsync; waits until it accepts connections (at most 60 s). */
     public static PostgresServer start(Path bin) throws IOException, InterruptedException {
+        return start(bin, List.of("-F", "-c", "shared_buffers=32MB"));
+    }
+
+    /**
+     * As {@link #start(Path)}, with PostgreSQL's default durability (fsync on) and {@code settings} given to
+     * {@code postgres} as {@code -c NAME=VALUE} pairs: for benchmarks, where skipping fsync would flatter the
+     * database.
+     */
+    public static PostgresServer startDurable(Path bin, List<String> settings) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>();
+        for (String s : settings) {
+            args.add("-c");
+            args.add(s);
+        }
+        return start(bin, args);
+    }
+
+    private static PostgresServer start(Path bin, List<String> extra) throws IOException, InterruptedException {
         boolean root = isRoot();
         Path dir = Files.createTempDirectory("aligned-pg-");
         Path data = dir.resolve("data");
@@ -98,9 +116,10 @@ public final class PostgresServer implements AutoCloseable {
         run(root, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "aligned", "-A", "trust",
                 "-E", "UTF8", "--no-locale", "--no-sync"), Duration.ofSeconds(120), log);
         int port = freePort();
-        List<String> cmd = command(root, List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
-                "-h", "127.0.0.1", "-p", Integer.toString(port), "-k", dir.toString(), "-F",
-                "-c", "max_connections=50", "-c", "shared_buffers=32MB"));
+        List<String> args = new ArrayList<>(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
+                "-h", "127.0.0.1", "-p", Integer.toString(port), "-k", dir.toString(), "-c", "max_connections=50"));
+        args.addAll(extra);
+        List<String> cmd = command(root, args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         PostgresServer server = new PostgresServer(bin, dir, port, root, p, log);

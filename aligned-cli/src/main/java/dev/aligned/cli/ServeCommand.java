@@ -1,0 +1,178 @@
+package dev.aligned.cli;
+
+import dev.aligned.server.AlignedServer;
+import dev.aligned.server.ServerComponent;
+import dev.aligned.server.ingest.FileClaims;
+import dev.aligned.server.ingest.IngestConfig;
+import dev.aligned.server.ingest.MailboxLock;
+import dev.aligned.server.ingest.ConfigError;
+import dev.aligned.server.ingest.ConfigException;
+import dev.aligned.server.ingest.Secret;
+import dev.aligned.server.reporting.ReceiverReporting;
+import dev.aligned.server.reporting.ReportingConfig;
+import dev.aligned.store.DataDirectory;
+import dev.aligned.store.ReportStore;
+import dev.aligned.store.StoreException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aligned serve [--config FILE] [--db URL]}: runs an {@link AlignedServer} (every ingest source of the
+ * configuration file) until SIGTERM or Ctrl-C, printing one line per started component and one per poll that
+ * read something.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run Aligned as a server: the ingest sources of the configuration file (IMAP mailboxes, "
+                + "watched directories, SMTP receiver, HTTP upload) over one report store, until SIGTERM or Ctrl-C.",
+                "On start, reports archived but not stored by an earlier process are parsed again. Several "
+                        + "servers may share one PostgreSQL database (--db jdbc:postgresql://...)."},
+        footer = {"", "Exit status: 0 stopped by a signal, 1 the store or a listener failed, 2 usage or "
+                + "configuration error."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The configuration file (YAML, see docs/configuration.md); without it, no ingest source runs.")
+    Path config;
+
+    @Option(names = "--db", paramLabel = "URL",
+            description = "Report store; overrides database.url of the file (jdbc:sqlite:FILE, "
+                    + "jdbc:postgresql://HOST:PORT/DB?user=U, or a SQLite file path). Default: the SQLite file in "
+                    + "the data directory. PostgreSQL password from $ALIGNED_DB_PASSWORD or database.password.")
+    String db;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DnsOptions dns;
+
+    /** The environment for ${NAME} references (tests replace it). */
+    Map<String, String> env = System.getenv();
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** Components beyond the ingest sources of the file (the dashboard adds itself here). */
+    List<ServerComponent> components(ReportStore store) {
+        return List.of();
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        IngestConfig cfg = config == null
+                ? new IngestConfig(Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(),
+                        Optional.empty())
+                : IngestCommand.loadConfig(config, env, err, "serve");
+        if (cfg == null) {
+            return 2;
+        }
+        String url = db != null ? DataDirectory.urlFor(db)
+                : cfg.databaseUrl().map(DataDirectory::urlFor).orElse(DataDirectory.defaultDatabaseUrl());
+        Optional<Secret> password = cfg.databasePassword()
+                .or(() -> Optional.ofNullable(env.get("ALIGNED_DB_PASSWORD")).map(Secret::of));
+        String display = IngestCommand.display(url);
+        Optional<ReportingConfig> reportingCfg;
+        try {
+            reportingCfg = config == null ? Optional.empty() : ReportingConfig.loadIfPresent(config, env);
+        } catch (IOException e) {
+            err.println("aligned serve: cannot read " + config + ": " + e.getMessage());
+            return 2;
+        } catch (ConfigException e) {
+            err.println("aligned serve: " + config + ": " + e.errors().size() + " problem"
+                    + (e.errors().size() == 1 ? "" : "s"));
+            for (ConfigError x : e.errors()) {
+                err.println("  " + x);
+            }
+            return 2;
+        }
+        if (reportingCfg.isPresent() && reportingCfg.get().smtp().isEmpty() && reportingCfg.get().dryRun().isEmpty()) {
+            err.println("aligned serve: " + config + ": reporting.smtp is not configured; add host, user and password, "
+                    + "or reporting.dry_run: DIR (docs/receiver.md)");
+            return 2;
+        }
+        Thread hook = new Thread(this::stopAndWait, "aligned-serve-stop");
+        try (ReceiverReporting reporting = reportingCfg.map(rc -> ReceiverReporting.open(rc, url, password,
+                dns.resolver(), Clock.systemUTC())).orElse(null);
+                ReportStore store = ReportStore.builder().url(url).password(password.map(Secret::reveal).orElse(null))
+                .build()) {
+            AlignedServer.Builder b = AlignedServer.builder(store).config(cfg)
+                    .lock(MailboxLock.forDatabase(url, password.orElse(null)))
+                    .claims(FileClaims.forDatabase(url, password.orElse(null)))
+                    .events(o -> IngestCommand.report(o, out, err));
+            components(store).forEach(b::component);
+            if (reporting != null) {
+                b.component(reporting.scheduler(Duration.ofMinutes(1), Duration.ofMinutes(5)));
+            }
+            try (AlignedServer running = b.build()) {
+                out.println("Aligned serving " + display);
+                out.flush();
+                running.start();
+                for (ServerComponent c : running.components()) {
+                    out.println("  " + c.name());
+                }
+                if (running.components().isEmpty()) {
+                    out.println("Nothing to run: give --config FILE with imap, directories, smtp or http "
+                            + "(docs/configuration.md).");
+                }
+                out.println("Ctrl-C or SIGTERM to stop.");
+                out.flush();
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    stop.await();
+                } finally {
+                    out.println("Stopping.");
+                    out.flush();
+                    running.close();
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("aligned serve: cannot listen: " + e.getMessage()
+                    + "; check smtp.listen / http.listen (is the port in use?)");
+            return 1;
+        } catch (StoreException e) {
+            err.println("aligned serve: " + e.getMessage());
+            err.println("Check database.url / --db (" + display + ") and that the database is reachable.");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // the JVM is shutting down (the hook is running), or the hook was never added
+            }
+        }
+    }
+
+    /** The shutdown hook: stops, and holds the JVM until the components have closed (at most 60 s). */
+    private void stopAndWait() {
+        stop.countDown();
+        try {
+            stopped.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Makes {@link #call()} stop the server and return (Ctrl-C, SIGTERM, or a test). */
+    void stop() {
+        stop.countDown();
+    }
+}
