@@ -318,6 +318,39 @@ class MilterServerTest {
         }
     }
 
+    private static long spillFiles() throws IOException {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("aligned-milter-")).count();
+        }
+    }
+
+    @Test
+    void spilledBodiesAreDeletedAfterTheMessageAndWhenTheMtaDropsTheConnection() throws Exception {
+        MilterConfig cfg = config().withLimits(1 << 20, 1024);
+        long before = spillFiles();
+        try (MilterClient c = start(cfg, MilterFixtures.dns().build())) {
+            session(c, MilterFixtures.SENDER_IP);
+            c.message("alice@example.com", MilterFixtures.signed("Spill", "z".repeat(4000) + "\r\n"), 1000);
+            assertEquals(before, spillFiles(), "deleted after end-of-message");
+        }
+        MilterClient c = client();
+        session(c, MilterFixtures.SENDER_IP);
+        c.mail("<alice@example.com>");
+        c.header("From", " alice@example.com");
+        c.body(new byte[3000]); // not answered (no-reply flag): wait until the server has written it
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (spillFiles() == before && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(before + 1, spillFiles(), "the body went to a temporary file");
+        c.close(); // the MTA goes away mid-message
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (spillFiles() > before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(before, spillFiles(), "deleted when the connection ended");
+    }
+
     @Test
     void messageOverTheSizeLimitIsPassedWithResultNone() throws IOException {
         MilterConfig cfg = config().withLimits(2048, 1024);
