@@ -29,7 +29,14 @@ final class MilterSession {
     /** The largest packet accepted: Postfix sends body chunks of at most 64 KiB. */
     static final int MAX_PACKET = 1 << 20;
     private static final int WANTED_ACTIONS = Wire.F_ADDHDRS | Wire.F_CHGHDRS | Wire.F_QUARANTINE;
-    private static final int WANTED_PROTOCOL = Wire.P_NOUNKNOWN | Wire.P_NODATA | Wire.P_HDR_LEADSPC;
+    /**
+     * No unknown commands, no DATA, header values with their leading space, and no replies to the commands this
+     * milter always continues (HELO, MAIL, RCPT, DATA, headers, end of headers, body chunks): the MTA waits only
+     * at CONNECT and end-of-message, two round trips per message instead of one per header field.
+     */
+    private static final int WANTED_PROTOCOL = Wire.P_NOUNKNOWN | Wire.P_NODATA | Wire.P_HDR_LEADSPC
+            | Wire.P_NR_HDR | Wire.P_NR_HELO | Wire.P_NR_MAIL | Wire.P_NR_RCPT | Wire.P_NR_DATA | Wire.P_NR_UNKN
+            | Wire.P_NR_EOH | Wire.P_NR_BODY;
     private static final int MAX_RECIPIENTS = 1000;
 
     private final MessageJudge judge;
@@ -43,6 +50,7 @@ final class MilterSession {
     private OutputStream out;
     private int actions = WANTED_ACTIONS;
     private boolean leadingSpace;
+    private int protocol;
     private final Map<String, String> macros = new HashMap<>();
     private Optional<InetAddress> clientIp = Optional.empty();
     private String helo = "";
@@ -98,7 +106,7 @@ final class MilterSession {
                 int theirActions = Wire.int32(d, 4);
                 int theirProtocol = Wire.int32(d, 8);
                 actions = WANTED_ACTIONS & theirActions;
-                int protocol = WANTED_PROTOCOL & theirProtocol;
+                protocol = WANTED_PROTOCOL & theirProtocol;
                 leadingSpace = (protocol & Wire.P_HDR_LEADSPC) != 0;
                 byte[] reply = new byte[12];
                 System.arraycopy(Wire.int32(Math.min(Math.max(version, 2), Wire.VERSION)), 0, reply, 0, 4);
@@ -131,25 +139,25 @@ final class MilterSession {
             case Wire.C_HELO -> {
                 List<String> s = Wire.strings(d, 0);
                 helo = s.isEmpty() ? "" : s.get(0);
-                send(Wire.R_CONTINUE);
+                proceed(Wire.P_NR_HELO);
             }
             case Wire.C_MAIL -> {
                 message.close();
                 List<String> s = Wire.strings(d, 0);
                 mailFrom = s.isEmpty() ? "" : s.get(0);
                 rcptTo.clear();
-                send(Wire.R_CONTINUE);
+                proceed(Wire.P_NR_MAIL);
             }
             case Wire.C_HEADER -> {
                 List<String> s = Wire.strings(d, 0);
                 if (!s.isEmpty() && !s.get(0).isEmpty()) {
                     message.header(s.get(0), s.size() > 1 ? s.get(1) : "", leadingSpace);
                 }
-                send(Wire.R_CONTINUE);
+                proceed(Wire.P_NR_HDR);
             }
             case Wire.C_BODY -> {
                 message.body(d);
-                send(Wire.R_CONTINUE);
+                proceed(Wire.P_NR_BODY);
             }
             case Wire.C_EOM -> {
                 message.body(d);
@@ -168,9 +176,11 @@ final class MilterSession {
                 if (!s.isEmpty() && rcptTo.size() < MAX_RECIPIENTS) {
                     rcptTo.add(s.get(0));
                 }
-                send(Wire.R_CONTINUE);
+                proceed(Wire.P_NR_RCPT);
             }
-            case Wire.C_DATA, Wire.C_EOH, Wire.C_UNKNOWN -> send(Wire.R_CONTINUE);
+            case Wire.C_DATA -> proceed(Wire.P_NR_DATA);
+            case Wire.C_EOH -> proceed(Wire.P_NR_EOH);
+            case Wire.C_UNKNOWN -> proceed(Wire.P_NR_UNKN);
             default -> {
                 log.accept("milter: unknown command " + p.commandName() + " (" + d.length + " octets); answered "
                         + "continue");
@@ -272,6 +282,13 @@ final class MilterSession {
             return Optional.of(InetAddress.getByName(t));
         } catch (UnknownHostException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Answers CONTINUE unless the MTA agreed not to wait for a reply to this command ({@code noReplyFlag}). */
+    private void proceed(int noReplyFlag) throws IOException {
+        if ((protocol & noReplyFlag) == 0) {
+            send(Wire.R_CONTINUE);
         }
     }
 

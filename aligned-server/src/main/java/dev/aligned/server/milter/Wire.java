@@ -54,6 +54,14 @@ final class Wire {
     static final int P_NOUNKNOWN = 0x100;
     static final int P_NODATA = 0x200;
     static final int P_HDR_LEADSPC = 0x100000;
+    static final int P_NR_HDR = 0x80;
+    static final int P_NR_HELO = 0x2000;
+    static final int P_NR_MAIL = 0x4000;
+    static final int P_NR_RCPT = 0x8000;
+    static final int P_NR_DATA = 0x10000;
+    static final int P_NR_UNKN = 0x20000;
+    static final int P_NR_EOH = 0x40000;
+    static final int P_NR_BODY = 0x80000;
 
     private Wire() {
     }

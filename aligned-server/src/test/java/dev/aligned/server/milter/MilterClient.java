@@ -34,6 +34,8 @@ final class MilterClient implements AutoCloseable {
     }
 
     private final Socket socket;
+    /** The protocol flags the filter chose: commands it said need no reply are not waited for. */
+    private int protocol;
     private final DataInputStream in;
     private final DataOutputStream out;
 
@@ -77,6 +79,18 @@ final class MilterClient implements AutoCloseable {
         b.writeBytes(Wire.int32(actions));
         b.writeBytes(Wire.int32(protocol));
         send('O', b.toByteArray());
+        Packet p = read();
+        if (p != null && p.command() == 'O' && p.data().length >= 12) {
+            this.protocol = p.int32(8);
+        }
+        return p;
+    }
+
+    /** Reads the reply, or, when the filter negotiated no reply for this command, returns a CONTINUE. */
+    private Packet reply(int noReplyFlag) throws IOException {
+        if ((protocol & noReplyFlag) != 0) {
+            return new Packet('c', new byte[0]);
+        }
         return read();
     }
 
@@ -100,32 +114,32 @@ final class MilterClient implements AutoCloseable {
 
     Packet helo(String name) throws IOException {
         send('H', Wire.cstrings(name));
-        return read();
+        return reply(0x2000);
     }
 
     Packet mail(String from) throws IOException {
         send('M', Wire.cstrings(from));
-        return read();
+        return reply(0x4000);
     }
 
     Packet rcpt(String to) throws IOException {
         send('R', Wire.cstrings(to));
-        return read();
+        return reply(0x8000);
     }
 
     Packet header(String name, String value) throws IOException {
         send('L', Wire.cstrings(name, value));
-        return read();
+        return reply(0x80);
     }
 
     Packet eoh() throws IOException {
         send('N', new byte[0]);
-        return read();
+        return reply(0x40000);
     }
 
     Packet body(byte[] chunk) throws IOException {
         send('B', chunk);
-        return read();
+        return reply(0x80000);
     }
 
     /** Sends end-of-message and reads modifications up to the final reply (accept, reply code, ...). */
