@@ -57,7 +57,20 @@ final class BodyHasher {
         this.limit = limit;
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<String, MessageDigest> PROTOTYPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A fresh digest, cloned from a prototype (a provider look-up per message costs more than the clone). */
     static MessageDigest newDigest(String digestName) {
+        MessageDigest proto = PROTOTYPES.computeIfAbsent(digestName, BodyHasher::lookUp);
+        try {
+            return (MessageDigest) proto.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp(digestName);
+        }
+    }
+
+    private static MessageDigest lookUp(String digestName) {
         try {
             return MessageDigest.getInstance(digestName);
         } catch (NoSuchAlgorithmException e) {
