@@ -23,8 +23,6 @@ final class BodyHasher {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
-    /** Flags of octets 0 to 6 of a word: the first octets of the seven pairs that lie wholly inside it. */
-    private static final long FIRST7 = 0x0080808080808080L;
     private static final long CRS = ONES * '\r';
     private static final long LFS = ONES * '\n';
     private static final long TABS = ONES * '\t';
@@ -226,44 +224,115 @@ final class BodyHasher {
         return ~((x | HIGHS) - ONES * n) & ~x & HIGHS;
     }
 
+    private static final long BELOW_SP = ONES * 0x20;
+    private static final long BELOW_SP1 = ONES * 0x21;
+
     /**
      * Relaxed: from content at {@code i}, the end of the octets that pass unchanged. They stop before the first
      * pair (k, k+1) that needs attention: both octets whitespace, CR, LF or another control (except CR LF), an
      * LF after anything but CR, or a TAB at k. A CR LF is never split: the run ends after the LF. The last octet
      * of the chunk is left to the caller (its neighbour is unknown) unless it completes a CR LF. At least the
      * octet at {@code i} is taken.
+     *
+     * <p>Sixteen octets at a time: a cheap test (no control octet, no two adjacent octets at or below space;
+     * it may flag too much, never too little) passes most blocks of text; a flagged block is checked exactly.
      */
     private static int relaxedRunEnd(byte[] b, int i, int end) {
         int j = i;
-        int k = -1;
-        while (j + 8 <= end) {
-            long x = (long) LONGS.get(b, j);
-            long ctl = below(x, 0x20);
-            long low = below(x, 0x21);
-            if ((ctl | (low & (low >>> 8) & FIRST7)) == 0) {
-                j += 7; // only letters and single spaces between them
-                continue;
-            }
-            long cr = eq(x, CRS);
-            long lf = eq(x, LFS);
-            long bad = eq(x, TABS) | (low & (low >>> 8) & ~(cr & (lf >>> 8))) | ((lf >>> 8) & ~cr);
-            bad &= FIRST7;
-            if (bad != 0) {
-                k = j + (Long.numberOfTrailingZeros(bad) >>> 3);
-                break;
-            }
-            j += 7;
-        }
-        if (k < 0) {
-            k = end - 1;
-            for (; j + 1 < end; j++) {
-                if (relaxedBad(b[j], b[j + 1])) {
-                    k = j;
-                    break;
+        long carry = 0; // bit 7: octet j-1 may be at or below space (pairs across blocks); none before i
+        while (j + 16 <= end) {
+            long x0 = (long) LONGS.get(b, j);
+            long x1 = (long) LONGS.get(b, j + 8);
+            long n0 = ~x0;
+            long n1 = ~x1;
+            long l0 = (x0 - BELOW_SP1) & n0; // high bits: at or below space (plus harmless false alarms)
+            long l1 = (x1 - BELOW_SP1) & n1;
+            long c0 = (x0 - BELOW_SP) & n0 & HIGHS; // control octets (plus false alarms)
+            long c1 = (x1 - BELOW_SP) & n1 & HIGHS;
+            long p0 = l0 & ((l0 << 8) | carry) & HIGHS; // flagged at the second octet of a low pair
+            long p1 = l1 & ((l1 << 8) | (l0 >>> 56)) & HIGHS;
+            if ((c0 | c1 | p0 | p1) != 0 && !oneCrlf(x0, x1, c0, c1, p0, p1)) {
+                int k = relaxedBlock(b, i, j, x0, x1);
+                if (k >= 0) {
+                    int q = afterEmptyLines(b, i, k, end, true);
+                    if (q < 0) {
+                        return stop(b, i, k, end);
+                    }
+                    j = q; // empty lines between content lines pass unchanged
+                    carry = 0x80;
+                    continue;
                 }
+            }
+            carry = l1 >>> 56;
+            j += 16;
+        }
+        int k = end - 1;
+        for (j = Math.max(i, j - 1); j + 1 < end; j++) {
+            if (relaxedBad(b[j], b[j + 1])) {
+                k = j;
+                break;
             }
         }
         return stop(b, i, k, end);
+    }
+
+    /**
+     * True when the only control octets and the only pair of low octets in the block are one CR LF inside it:
+     * a line break between content, which passes unchanged (the common case, checked without the exact test).
+     */
+    private static boolean oneCrlf(long x0, long x1, long c0, long c1, long p0, long p1) {
+        if (c1 == 0) {
+            int shift = Long.numberOfTrailingZeros(c0) - 7;
+            return shift <= 48 && c0 == 0x8080L << shift && p0 == 0x8000L << shift && p1 == 0
+                    && ((x0 >>> shift) & 0xFFFF) == 0x0A0D;
+        }
+        if (c0 == 0) {
+            int shift = Long.numberOfTrailingZeros(c1) - 7;
+            return shift <= 48 && c1 == 0x8080L << shift && p1 == 0x8000L << shift && p0 == 0
+                    && ((x1 >>> shift) & 0xFFFF) == 0x0A0D;
+        }
+        return c0 == 0x80L << 56 && c1 == 0x80 && p0 == 0 && p1 == 0x80 && (x0 >>> 56) == 0x0D
+                && (x1 & 0xFF) == 0x0A;
+    }
+
+    /**
+     * The exact check of the block {@code b[j, j+16)} (octets {@code x0}, {@code x1}) and of the pair that
+     * joins it to the octet before: the first octet of the first pair needing attention, or -1.
+     */
+    private static int relaxedBlock(byte[] b, int i, int j, long x0, long x1) {
+        long l0 = below(x0, 0x21);
+        long l1 = below(x1, 0x21);
+        long c0 = eq(x0, CRS);
+        long c1 = eq(x1, CRS);
+        long f0 = eq(x0, LFS);
+        long f1 = eq(x1, LFS);
+        long pl = 0;
+        long pc = 0;
+        if (j > i) {
+            byte p = b[j - 1];
+            pl = p >= 0 && p <= ' ' ? 0x80 : 0;
+            pc = p == '\r' ? 0x80 : 0;
+        }
+        // the flags of the octet before each octet
+        long lp0 = (l0 << 8) | pl;
+        long cp0 = (c0 << 8) | pc;
+        long lp1 = (l1 << 8) | (l0 >>> 56);
+        long cp1 = (c1 << 8) | (c0 >>> 56);
+        // flagged at the second octet of a pair needing attention
+        long s0 = (l0 & lp0 & ~(cp0 & f0)) | (f0 & ~cp0);
+        long s1 = (l1 & lp1 & ~(cp1 & f1)) | (f1 & ~cp1);
+        if ((s0 & 0x80) != 0) {
+            return j - 1;
+        }
+        long first0 = (s0 >>> 8) | (s1 << 56) | eq(x0, TABS);
+        if (first0 != 0) {
+            return j + (Long.numberOfTrailingZeros(first0) >>> 3);
+        }
+        long first1 = (s1 >>> 8) | eq(x1, TABS);
+        if (first1 != 0) {
+            return j + 8 + (Long.numberOfTrailingZeros(first1) >>> 3);
+        }
+        return -1;
     }
 
     private static boolean relaxedBad(byte a, byte n) {
@@ -276,37 +345,89 @@ final class BodyHasher {
     /** Simple: like {@link #relaxedRunEnd} with only CR and LF special. */
     private static int simpleRunEnd(byte[] b, int i, int end) {
         int j = i;
-        int k = -1;
-        while (j + 8 <= end) {
-            long x = (long) LONGS.get(b, j);
-            if (below(x, 0x20) == 0) { // an LF at octet 7 still ends pair 6
-                j += 7;
-                continue;
-            }
-            long cr = eq(x, CRS);
-            long lf = eq(x, LFS);
-            long s = cr | lf;
-            long bad = ((s & (s >>> 8)) & ~(cr & (lf >>> 8))) | ((lf >>> 8) & ~cr);
-            bad &= FIRST7;
-            if (bad != 0) {
-                k = j + (Long.numberOfTrailingZeros(bad) >>> 3);
-                break;
-            }
-            j += 7;
-        }
-        if (k < 0) {
-            k = end - 1;
-            for (; j + 1 < end; j++) {
-                byte a = b[j];
-                byte n = b[j + 1];
-                if ((n == '\n' && a != '\r') || ((a == '\r' || a == '\n') && (n == '\r' || n == '\n')
-                        && !(a == '\r' && n == '\n'))) {
-                    k = j;
-                    break;
+        while (j + 16 <= end) {
+            long x0 = (long) LONGS.get(b, j);
+            long x1 = (long) LONGS.get(b, j + 8);
+            if (((((x0 - BELOW_SP) & ~x0) | ((x1 - BELOW_SP) & ~x1)) & HIGHS) != 0) {
+                int k = simpleBlock(b, i, j, x0, x1);
+                if (k >= 0) {
+                    int q = afterEmptyLines(b, i, k, end, false);
+                    if (q < 0) {
+                        return stop(b, i, k, end);
+                    }
+                    j = q;
+                    continue;
                 }
+            }
+            j += 16;
+        }
+        int k = end - 1;
+        for (j = Math.max(i, j - 1); j + 1 < end; j++) {
+            byte a = b[j];
+            byte n = b[j + 1];
+            if ((n == '\n' && a != '\r') || ((a == '\r' || a == '\n') && (n == '\r' || n == '\n')
+                    && !(a == '\r' && n == '\n'))) {
+                k = j;
+                break;
             }
         }
         return stop(b, i, k, end);
+    }
+
+    /** {@link #relaxedBlock} for simple canonicalisation: pairs of CR and LF other than CR LF, bare LF. */
+    private static int simpleBlock(byte[] b, int i, int j, long x0, long x1) {
+        long c0 = eq(x0, CRS);
+        long c1 = eq(x1, CRS);
+        long f0 = eq(x0, LFS);
+        long f1 = eq(x1, LFS);
+        long pl = 0;
+        long pc = 0;
+        if (j > i) {
+            byte p = b[j - 1];
+            pl = p == '\r' || p == '\n' ? 0x80 : 0;
+            pc = p == '\r' ? 0x80 : 0;
+        }
+        long l0 = c0 | f0;
+        long l1 = c1 | f1;
+        long lp0 = (l0 << 8) | pl;
+        long cp0 = (c0 << 8) | pc;
+        long lp1 = (l1 << 8) | (l0 >>> 56);
+        long cp1 = (c1 << 8) | (c0 >>> 56);
+        long s0 = (l0 & lp0 & ~(cp0 & f0)) | (f0 & ~cp0);
+        long s1 = (l1 & lp1 & ~(cp1 & f1)) | (f1 & ~cp1);
+        if ((s0 & 0x80) != 0) {
+            return j - 1;
+        }
+        long first0 = (s0 >>> 8) | (s1 << 56);
+        if (first0 != 0) {
+            return j + (Long.numberOfTrailingZeros(first0) >>> 3);
+        }
+        long first1 = s1 >>> 8;
+        if (first1 != 0) {
+            return j + 8 + (Long.numberOfTrailingZeros(first1) >>> 3);
+        }
+        return -1;
+    }
+
+    /**
+     * When the pair needing attention at {@code k} is the LF ending a content line followed by empty lines
+     * (CR LF each) and then, in this chunk, an octet that starts a content line (relaxed: above space; simple:
+     * not CR or LF), the position of that octet: those empty lines are in the middle of the body and pass
+     * unchanged. Otherwise -1.
+     */
+    private static int afterEmptyLines(byte[] b, int i, int k, int end, boolean relaxed) {
+        if (k - 1 < i || b[k] != '\n' || b[k - 1] != '\r') {
+            return -1;
+        }
+        int m = k + 1;
+        while (m + 1 < end && b[m] == '\r' && b[m + 1] == '\n') {
+            m += 2;
+        }
+        if (m == k + 1 || m >= end) {
+            return -1;
+        }
+        int c = b[m] & 0xFF;
+        return (relaxed ? c > ' ' : c != '\r' && c != '\n') ? m : -1;
     }
 
     private static int stop(byte[] b, int i, int k, int end) {

@@ -226,8 +226,16 @@ public record DkimSignature(TagValueList tags, DkimAlgorithm algorithm, byte[] s
 
     /** Decodes base64 after removing whitespace; null when invalid. */
     static byte[] base64(String value) {
+        // octets, whitespace squeezed out in place (a char above U+00FF becomes '?', which is not base64)
+        byte[] text = value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int n = 0;
+        for (byte c : text) {
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                text[n++] = c;
+            }
+        }
         try {
-            return Base64.getDecoder().decode(TagValueList.stripWhitespace(value));
+            return Base64.getDecoder().decode(n == text.length ? text : java.util.Arrays.copyOf(text, n));
         } catch (IllegalArgumentException e) {
             return null;
         }
