@@ -243,15 +243,14 @@ final class BodyHasher {
         while (j + 16 <= end) {
             long x0 = (long) LONGS.get(b, j);
             long x1 = (long) LONGS.get(b, j + 8);
-            long n0 = ~x0;
-            long n1 = ~x1;
-            long l0 = (x0 - BELOW_SP1) & n0; // high bits: at or below space (plus harmless false alarms)
-            long l1 = (x1 - BELOW_SP1) & n1;
-            long c0 = (x0 - BELOW_SP) & n0 & HIGHS; // control octets (plus false alarms)
-            long c1 = (x1 - BELOW_SP) & n1 & HIGHS;
-            long p0 = l0 & ((l0 << 8) | carry) & HIGHS; // flagged at the second octet of a low pair
-            long p1 = l1 & ((l1 << 8) | (l0 >>> 56)) & HIGHS;
-            if ((c0 | c1 | p0 | p1) != 0 && !oneCrlf(x0, x1, c0, c1, p0, p1)) {
+            long l0 = (x0 - BELOW_SP1) & ~x0; // high bits: at or below space (plus harmless false alarms)
+            long l1 = (x1 - BELOW_SP1) & ~x1;
+            long c0 = l0 & ~(x0 << 2); // low octets without bit 5 (0x20): controls
+            long c1 = l1 & ~(x1 << 2);
+            long p0 = l0 & ((l0 << 8) | carry); // flagged at the second octet of a low pair
+            long p1 = l1 & ((l1 << 8) | (l0 >>> 56));
+            if (((c0 | c1 | p0 | p1) & HIGHS) != 0
+                    && !oneCrlf(x0, x1, c0 & HIGHS, c1 & HIGHS, p0 & HIGHS, p1 & HIGHS)) {
                 int k = relaxedBlock(b, i, j, x0, x1);
                 if (k >= 0) {
                     int q = afterEmptyLines(b, i, k, end, true);
