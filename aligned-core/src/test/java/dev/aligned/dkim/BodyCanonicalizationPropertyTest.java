@@ -150,8 +150,8 @@ class BodyCanonicalizationPropertyTest {
                 .ofMinLength(1).ofMaxLength(12);
         Arbitrary<String> plainRun = Combinators.combine(word.list().ofMinSize(1).ofMaxSize(40),
                 Arbitraries.of("\r\n", " ", "")).as((ws, end) -> String.join(" ", ws) + end);
-        Arbitrary<String> token = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, special), net.jqwik.api.Tuple.of(4, word), net.jqwik.api.Tuple.of(2, plainRun));
+        Arbitrary<String> token = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, special),
+                net.jqwik.api.Tuple.of(4, word), net.jqwik.api.Tuple.of(2, plainRun));
         return token.list().ofMaxSize(60).map(ts -> String.join("", ts).getBytes(StandardCharsets.ISO_8859_1));
     }
 

@@ -117,7 +117,8 @@ class RawMessageTest {
     net.jqwik.api.Arbitrary<byte[]> messages() {
         net.jqwik.api.Arbitrary<String> piece = net.jqwik.api.Arbitraries.of("From: a@b.example", "Subject: hi",
                 "X-Long: " + "v".repeat(70), " folded", "\tfolded", "no colon here", "From mbox line", ": empty",
-                "Bad Name: x", "\r\n", "\n", "\r", "", "body text", "DKIM-Signature: v=1; a=rsa-sha256", "\u00e9: 8bit");
+                "Bad Name: x", "\r\n", "\n", "\r", "", "body text", "DKIM-Signature: v=1; a=rsa-sha256",
+                "\u00e9: 8bit");
         return piece.list().ofMaxSize(30).map(ps -> String.join("", ps).getBytes(StandardCharsets.ISO_8859_1));
     }
 
