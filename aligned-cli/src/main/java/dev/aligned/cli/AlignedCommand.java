@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 IngestCommand.class,
                 ServeCommand.class,
                 ExportCommand.class,
+                MilterCommand.class,
         })
 final class AlignedCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -5,7 +5,11 @@ import dev.aligned.server.ServerComponent;
 import dev.aligned.server.ingest.FileClaims;
 import dev.aligned.server.ingest.IngestConfig;
 import dev.aligned.server.ingest.MailboxLock;
+import dev.aligned.server.ingest.ConfigError;
+import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.Secret;
+import dev.aligned.server.reporting.ReceiverReporting;
+import dev.aligned.server.reporting.ReportingConfig;
 import dev.aligned.store.DataDirectory;
 import dev.aligned.store.ReportStore;
 import dev.aligned.store.StoreException;
@@ -15,9 +19,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest report file the dashboard accepts (default: ${DEFAULT-VALUE}).")
     long maxUpload;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     DnsOptions dns;
 
     @Spec
@@ -200,14 +207,38 @@ final class ServeCommand implements Callable<Integer> {
         Optional<Secret> password = cfg.databasePassword()
                 .or(() -> Optional.ofNullable(env.get("ALIGNED_DB_PASSWORD")).map(Secret::of));
         String display = IngestCommand.display(url);
+        Optional<ReportingConfig> reportingCfg;
+        try {
+            reportingCfg = config == null ? Optional.empty() : ReportingConfig.loadIfPresent(config, env);
+        } catch (IOException e) {
+            err.println("aligned serve: cannot read " + config + ": " + e.getMessage());
+            return 2;
+        } catch (ConfigException e) {
+            err.println("aligned serve: " + config + ": " + e.errors().size() + " problem"
+                    + (e.errors().size() == 1 ? "" : "s"));
+            for (ConfigError x : e.errors()) {
+                err.println("  " + x);
+            }
+            return 2;
+        }
+        if (reportingCfg.isPresent() && reportingCfg.get().smtp().isEmpty() && reportingCfg.get().dryRun().isEmpty()) {
+            err.println("aligned serve: " + config + ": reporting.smtp is not configured; add host, user and password, "
+                    + "or reporting.dry_run: DIR (docs/receiver.md)");
+            return 2;
+        }
         Thread hook = new Thread(this::stopAndWait, "aligned-serve-stop");
-        try (ReportStore store = ReportStore.builder().url(url).password(password.map(Secret::reveal).orElse(null))
+        try (ReceiverReporting reporting = reportingCfg.map(rc -> ReceiverReporting.open(rc, url, password,
+                dns.resolver(), Clock.systemUTC())).orElse(null);
+                ReportStore store = ReportStore.builder().url(url).password(password.map(Secret::reveal).orElse(null))
                 .build()) {
             AlignedServer.Builder b = AlignedServer.builder(store).config(cfg)
                     .lock(MailboxLock.forDatabase(url, password.orElse(null)))
                     .claims(FileClaims.forDatabase(url, password.orElse(null)))
                     .events(o -> IngestCommand.report(o, out, err));
             components(store, url, password.map(Secret::reveal).orElse(null), out).forEach(b::component);
+            if (reporting != null) {
+                b.component(reporting.scheduler(Duration.ofMinutes(1), Duration.ofMinutes(5)));
+            }
             try (AlignedServer running = b.build()) {
                 out.println("Aligned serving " + display);
                 out.flush();

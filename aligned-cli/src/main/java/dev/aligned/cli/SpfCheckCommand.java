@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aligned.dns.DnsResolver;
 import dev.aligned.spf.SpfEvaluator;
+import dev.aligned.spf.SpfLimits;
 import dev.aligned.spf.SpfResult;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,6 +45,9 @@ import picocli.CommandLine.Spec;
                 "  aligned spf check --batch conns.jsonl  # {\"ip\":..,\"mail_from\":..,\"helo\":..}",
                 "", "Exit codes: 0 evaluated (whatever the result), 1 runtime failure, 2 usage error."})
 final class SpfCheckCommand implements Callable<Integer> {
+    /** The limits this command evaluates under, and prints beside the counts. */
+    private static final SpfLimits LIMITS = SpfLimits.RFC7208;
+
     private static final int WINDOW = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -113,7 +117,7 @@ final class SpfCheckCommand implements Callable<Integer> {
     }
 
     private SpfEvaluator evaluator(DnsResolver resolver) {
-        return SpfEvaluator.builder().resolver(resolver).receiver(receiver).build();
+        return SpfEvaluator.builder().resolver(resolver).receiver(receiver).limits(LIMITS).build();
     }
 
     // ---------------------------------------------------------------- batch
@@ -276,7 +280,8 @@ final class SpfCheckCommand implements Callable<Integer> {
         if (r.mechanism().isEmpty() && r instanceof SpfResult.Neutral) {
             row(out, "Decided by", "nothing matched (default neutral)");
         }
-        row(out, "Lookups", d.dnsLookups() + "/10, void " + d.voidLookups() + "/2");
+        row(out, "Lookups", d.dnsLookups() + "/" + LIMITS.dnsTerms() + ", void " + d.voidLookups() + "/"
+                + LIMITS.voidLookups());
         switch (r) {
             case SpfResult.Pass p -> row(out, "Next", ipText + " may send for " + d.domain() + "; nothing to change.");
             case SpfResult.Fail f -> {

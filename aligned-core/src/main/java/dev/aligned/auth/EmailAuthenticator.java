@@ -15,9 +15,13 @@ import dev.aligned.dmarc.SpfOutcome;
 import dev.aligned.dns.DnsResolver;
 import dev.aligned.dns.DomainName;
 import dev.aligned.mail.FromHeader;
+import dev.aligned.mail.HeaderSection;
 import dev.aligned.mail.RawMessage;
 import dev.aligned.spf.SpfEvaluator;
 import dev.aligned.spf.SpfResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
@@ -74,7 +78,29 @@ public final class EmailAuthenticator {
         String h = helo == null ? "" : helo;
         String mf = mailFrom == null ? "" : mailFrom;
         RawMessage message = RawMessage.parse(rawMessage);
-        FromHeader.Result from = FromHeader.extract(message.header());
+        try {
+            return run(message.header(), message.bodyStream(), clientIp, h, mf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading from memory cannot fail", e);
+        }
+    }
+
+    /**
+     * Authenticates a message whose header section is already read and whose body is still to be streamed (a
+     * milter's spilled body, a large file): the body is read once, for DKIM, and never held. Never throws for
+     * message content or DNS; only I/O errors of {@code body} propagate.
+     */
+    public AuthenticationResult authenticate(HeaderSection header, InputStream body, InetAddress clientIp,
+            String helo, String mailFrom) throws IOException {
+        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(clientIp, "clientIp");
+        return run(header, body, clientIp, helo == null ? "" : helo, mailFrom == null ? "" : mailFrom);
+    }
+
+    private AuthenticationResult run(HeaderSection header, InputStream body, InetAddress clientIp, String h,
+            String mf) throws IOException {
+        FromHeader.Result from = FromHeader.extract(header);
         MemoResolver memo = new MemoResolver(dns);
         SpfEvaluator spfEvaluator = SpfEvaluator.builder().resolver(memo).receiver(authservId).clock(clock).build();
         DkimVerifier verifier = DkimVerifier.builder(memo).clock(clock).policy(dkimPolicy).build();
@@ -82,14 +108,14 @@ public final class EmailAuthenticator {
 
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<SpfResult> spfF = pool.submit(() -> spfEvaluator.checkMailFrom(clientIp, mf, h));
-            Future<List<DkimResult>> dkimF = pool.submit(() -> verifier.verify(message));
+            Future<List<DkimResult>> dkimF = pool.submit(() -> verifier.verify(header, body));
             Optional<DomainName> author = from instanceof FromHeader.Author a ? Optional.of(a.domain())
                     : Optional.empty();
             // Policy discovery needs only the From domain: start it now, alongside SPF and DKIM. With
             // prefetching on, it also walks for the identifiers SPF and DKIM may authenticate (the MAIL FROM
             // domain and each signature's d=), as if they passed, so the final evaluation finds them cached.
             Future<DmarcEvaluation> discovery = author.isPresent()
-                    ? pool.submit(() -> dmarcEvaluator.evaluate(prefetchInput(author.get(), message, mf, h))) : null;
+                    ? pool.submit(() -> dmarcEvaluator.evaluate(prefetchInput(author.get(), header, mf, h))) : null;
             SpfResult spf = spfF.get();
             List<DkimResult> dkim = dkimF.get();
             if (discovery != null) {
@@ -130,11 +156,14 @@ public final class EmailAuthenticator {
             if (c instanceof RuntimeException re) {
                 throw re;
             }
+            if (c instanceof IOException io) {
+                throw io;
+            }
             throw new IllegalStateException(c);
         }
     }
 
-    private DmarcInput prefetchInput(DomainName author, RawMessage message, String mailFrom, String helo) {
+    private DmarcInput prefetchInput(DomainName author, HeaderSection header, String mailFrom, String helo) {
         DmarcInput in = DmarcInput.of(author);
         if (!prefetchAlignment) {
             return in;
@@ -148,7 +177,7 @@ public final class EmailAuthenticator {
         if (d.isPresent() && !d.get().isRoot()) {
             in = in.withSpf(SpfOutcome.mailFrom(d.get(), AuthResult.PASS));
         }
-        for (var field : message.header().all("DKIM-Signature")) {
+        for (var field : header.all("DKIM-Signature")) {
             String signer = switch (DkimSignature.parse(field.value())) {
                 case DkimSignature.Valid v -> v.id().domain();
                 case DkimSignature.Invalid i -> i.id().domain();

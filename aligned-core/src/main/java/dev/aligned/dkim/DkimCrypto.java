@@ -63,9 +63,16 @@ final class DkimCrypto {
 
     /** Verifies {@code sig} over the canonical header data; false for a wrong or malformed signature. */
     static boolean verify(DkimAlgorithm alg, VerifyKey key, byte[] data, byte[] sig) {
+        return verify(alg, key, data, data.length, sig);
+    }
+
+    /** Like {@link #verify(DkimAlgorithm, VerifyKey, byte[], byte[])} over the first {@code len} octets. */
+    static boolean verify(DkimAlgorithm alg, VerifyKey key, byte[] data, int len, byte[] sig) {
         try {
             if (alg == DkimAlgorithm.ED25519_SHA256) {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(data);
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                sha.update(data, 0, len);
+                byte[] digest = sha.digest();
                 if (key.fast() != null) {
                     return Ed25519Fast.verify(key.fast(), digest, sig);
                 }
@@ -76,7 +83,7 @@ final class DkimCrypto {
             }
             Signature s = Signature.getInstance(alg.jcaSignature());
             s.initVerify(key.jdk());
-            s.update(data);
+            s.update(data, 0, len);
             return s.verify(sig);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;

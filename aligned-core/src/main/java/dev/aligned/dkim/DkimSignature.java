@@ -131,12 +131,18 @@ public record DkimSignature(TagValueList tags, DkimAlgorithm algorithm, byte[] s
                     "s=" + s + " is not a valid selector (" + sProblem + ")");
         }
         List<String> h = new ArrayList<>();
-        for (String name : tags.value("h").orElseThrow().split(":", -1)) {
-            String n = TagValueList.stripWhitespace(name);
+        String hv = tags.value("h").orElseThrow();
+        for (int from = 0; from <= hv.length(); ) {
+            int to = hv.indexOf(':', from);
+            if (to < 0) {
+                to = hv.length();
+            }
+            String n = TagValueList.stripWhitespace(trimmed(hv, from, to));
             if (n.isEmpty()) {
                 return invalid(id, tags, "h", "h= has an empty header field name");
             }
             h.add(n);
+            from = to + 1;
         }
         if (h.stream().noneMatch(n -> n.equalsIgnoreCase("from"))) {
             return invalid(id, tags, "h", "h= does not include From (RFC 6376 section 5.4)");
@@ -195,6 +201,21 @@ public record DkimSignature(TagValueList tags, DkimAlgorithm algorithm, byte[] s
         return new Valid(id, new DkimSignature(tags, alg.get(), b, bh, hc, bc, d, s, h, i, l, t, x));
     }
 
+    /** {@code s[from, to)} without the folding whitespace around it. */
+    private static String trimmed(String s, int from, int to) {
+        while (from < to && isFws(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && isFws(s.charAt(to - 1))) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    private static boolean isFws(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
     private static Invalid invalid(SignatureId id, TagValueList tags, String tag, String message) {
         int offset = tags.tag(tag).map(TagValueList.Tag::nameOffset).orElse(0);
         return new Invalid(id, WHERE + ", " + tags.describe(offset) + ": " + message);
@@ -226,8 +247,16 @@ public record DkimSignature(TagValueList tags, DkimAlgorithm algorithm, byte[] s
 
     /** Decodes base64 after removing whitespace; null when invalid. */
     static byte[] base64(String value) {
+        // octets, whitespace squeezed out in place (a char above U+00FF becomes '?', which is not base64)
+        byte[] text = value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int n = 0;
+        for (byte c : text) {
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                text[n++] = c;
+            }
+        }
         try {
-            return Base64.getDecoder().decode(TagValueList.stripWhitespace(value));
+            return Base64.getDecoder().decode(n == text.length ? text : java.util.Arrays.copyOf(text, n));
         } catch (IllegalArgumentException e) {
             return null;
         }

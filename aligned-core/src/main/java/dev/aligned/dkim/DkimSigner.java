@@ -3,7 +3,6 @@ package dev.aligned.dkim;
 import dev.aligned.mail.HeaderField;
 import dev.aligned.mail.HeaderSection;
 import dev.aligned.mail.RawMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -142,7 +141,7 @@ public final class DkimSigner {
             return new Refused("the header section exceeds the reader's limit; raise MessageLimits to sign it");
         }
         BodyHasher hasher = new BodyHasher(bodyCanon, algorithm.digest(), Long.MAX_VALUE);
-        byte[] buf = new byte[64 * 1024];
+        byte[] buf = new byte[16 * 1024];
         int n;
         while ((n = body.read(buf)) > 0) {
             hasher.update(buf, 0, n);
@@ -194,7 +193,7 @@ public final class DkimSigner {
         }
         String unsigned = folder.text();
 
-        ByteArrayOutputStream data = new ByteArrayOutputStream(1024);
+        ByteSink data = new ByteSink(1024);
         List<HeaderField> fields = header.fields();
         boolean[] used = new boolean[fields.size()];
         for (String name : h) {

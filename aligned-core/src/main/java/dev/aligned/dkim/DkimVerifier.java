@@ -10,9 +10,9 @@ import dev.aligned.mail.HeaderSection;
 import dev.aligned.mail.MessageLimits;
 import dev.aligned.mail.RawMessage;
 import dev.aligned.mail.StreamedMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -40,14 +40,15 @@ import java.util.Optional;
  * }</pre>
  */
 public final class DkimVerifier {
-    private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = 16 * 1024;
     private static final int KEY_CACHE_SIZE = 256;
 
     private final DnsResolver dns;
     private final Clock clock;
     private final DkimPolicy policy;
     private final MessageLimits limits;
-    private final java.util.concurrent.ConcurrentHashMap<String, DkimCrypto.VerifyKey> keyCache =
+    /** Key records by their TXT text: parsed and decoded once (DNS still answers, with its own TTLs). */
+    private final java.util.concurrent.ConcurrentHashMap<String, KeyEntry> keyCache =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private DkimVerifier(Builder b) {
@@ -66,7 +67,7 @@ public final class DkimVerifier {
     public List<DkimResult> verify(RawMessage message) {
         Objects.requireNonNull(message, "message");
         try {
-            return verify(message.header(), message.bodyStream());
+            return verify(message.header(), message::writeBodyTo); // the body is hashed where it lies
         } catch (IOException e) {
             throw new UncheckedIOException("reading from memory cannot fail", e);
         }
@@ -82,6 +83,43 @@ public final class DkimVerifier {
     public List<DkimResult> verify(HeaderSection header, InputStream body) throws IOException {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(body, "body");
+        return verify(header, sink -> {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = body.read(buf)) > 0) {
+                sink.write(buf, 0, n);
+            }
+        });
+    }
+
+    /** Where the body comes from: something that writes it, in pieces, to the hashers' sink. */
+    private interface BodySource {
+        void writeTo(OutputStream sink) throws IOException;
+    }
+
+    /** Passes each piece of the body to every hasher. */
+    private static final class HasherSink extends OutputStream {
+        private final BodyHasher[] hashers;
+
+        HasherSink(java.util.Collection<BodyHasher> hashers) {
+            this.hashers = hashers.toArray(new BodyHasher[0]);
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            for (BodyHasher h : hashers) {
+                h.update(b, off, len);
+            }
+        }
+    }
+
+    private List<DkimResult> verify(HeaderSection header, BodySource body) throws IOException {
         List<HeaderField> sigFields = header.all("DKIM-Signature");
         List<Check> checks = new ArrayList<>();
         Map<DomainName, DnsAnswer> answers = new HashMap<>();
@@ -110,13 +148,7 @@ public final class DkimVerifier {
         }
         Map<BodyKey, byte[]> bodyHashes = new HashMap<>();
         if (!hashers.isEmpty()) {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = body.read(buf)) > 0) {
-                for (BodyHasher h : hashers.values()) {
-                    h.update(buf, 0, n);
-                }
-            }
+            body.writeTo(new HasherSink(hashers.values()));
             hashers.forEach((k, h) -> bodyHashes.put(k, h.finish()));
         }
         List<DkimResult> results = new ArrayList<>(checks.size());
@@ -170,6 +202,7 @@ public final class DkimVerifier {
         DomainName keyName = name.get();
         DnsAnswer answer = answers.computeIfAbsent(keyName, n -> dns.lookup(n, DnsType.TXT));
         DkimKeyRecord key;
+        KeyEntry entry;
         switch (answer) {
             case DnsAnswer.NxDomain nx -> {
                 c.result = new DkimResult.PermError(id, "no key record: " + keyName + " does not exist (NXDOMAIN)");
@@ -185,13 +218,14 @@ public final class DkimVerifier {
             }
             case DnsAnswer.Records r -> {
                 List<DnsRecord.Txt> txts = r.of(DnsRecord.Txt.class);
-                DkimKeyRecord found = null;
+                KeyEntry found = null;
                 String firstProblem = null;
                 for (DnsRecord.Txt t : txts) {
-                    switch (DkimKeyRecord.parse(t.text())) {
+                    KeyEntry e = keyEntry(t.text());
+                    switch (e.parse()) {
                         case DkimKeyRecord.Valid v -> {
                             if (found == null) {
-                                found = v.record();
+                                found = e;
                             }
                         }
                         case DkimKeyRecord.Invalid inv -> {
@@ -207,7 +241,8 @@ public final class DkimVerifier {
                             : firstProblem + " (at " + keyName + ")");
                     return;
                 }
-                key = found;
+                entry = found;
+                key = ((DkimKeyRecord.Valid) found.parse()).record();
             }
         }
         c.testing = key.testing();
@@ -242,9 +277,8 @@ public final class DkimVerifier {
                 return;
             }
         }
-        try {
-            c.key = decodeKey(key);
-        } catch (GeneralSecurityException | RuntimeException e) {
+        c.key = entry.key();
+        if (c.key == null) {
             c.result = new DkimResult.PermError(id, "key record at " + keyName + ": p= is not a valid "
                     + key.keyType() + " public key");
             return;
@@ -256,18 +290,35 @@ public final class DkimVerifier {
         }
     }
 
-    /** Decodes a key record's key, remembering the last {@value #KEY_CACHE_SIZE} keys decoded. */
-    private DkimCrypto.VerifyKey decodeKey(DkimKeyRecord record) throws GeneralSecurityException {
-        String cacheKey = record.keyType() + ":" + java.util.Base64.getEncoder().encodeToString(record.publicKey());
-        DkimCrypto.VerifyKey k = keyCache.get(cacheKey);
-        if (k == null) {
-            k = DkimCrypto.decode(record.keyType(), record.publicKey());
+    /**
+     * The key record of this TXT text, parsed and (for an rsa or ed25519 key) decoded, remembered for the
+     * last {@value #KEY_CACHE_SIZE} texts. Only the decoding is cached: the text still comes from DNS on every
+     * verification, so a changed or removed record takes effect as soon as the resolver says so.
+     */
+    private KeyEntry keyEntry(String text) {
+        KeyEntry e = keyCache.get(text);
+        if (e == null) {
+            DkimKeyRecord.Parse parse = DkimKeyRecord.parse(text);
+            DkimCrypto.VerifyKey decoded = null;
+            if (parse instanceof DkimKeyRecord.Valid v && !v.record().revoked()
+                    && (v.record().keyType().equals("rsa") || v.record().keyType().equals("ed25519"))) {
+                try {
+                    decoded = DkimCrypto.decode(v.record().keyType(), v.record().publicKey());
+                } catch (GeneralSecurityException | RuntimeException ex) {
+                    decoded = null; // reported as "not a valid public key" where the key is needed
+                }
+            }
+            e = new KeyEntry(parse, decoded);
             if (keyCache.size() >= KEY_CACHE_SIZE) {
                 keyCache.clear();
             }
-            keyCache.put(cacheKey, k);
+            keyCache.put(text, e);
         }
-        return k;
+        return e;
+    }
+
+    /** A key record text's parse and, when it holds a usable key, that key decoded (else null). */
+    private record KeyEntry(DkimKeyRecord.Parse parse, DkimCrypto.VerifyKey key) {
     }
 
     private DkimResult finish(Check c, HeaderSection header, byte[] bodyHash, long canonicalLength) {
@@ -279,9 +330,8 @@ public final class DkimVerifier {
         if (!MessageDigest.isEqual(bodyHash, sig.bodyHash())) {
             return failed(c, "body hash mismatch (the body was changed after signing)");
         }
-        ByteArrayOutputStream data = headerData(header, c.field, sig);
-        byte[] bytes = data.toByteArray();
-        if (!DkimCrypto.verify(sig.algorithm(), c.key, bytes, sig.signature())) {
+        ByteSink data = headerData(header, c.field, sig);
+        if (!DkimCrypto.verify(sig.algorithm(), c.key, data.array(), data.size(), sig.signature())) {
             return failed(c, "signature did not verify (a signed header field was changed, or the key is not"
                     + " the one that signed)");
         }
@@ -298,8 +348,8 @@ public final class DkimVerifier {
     }
 
     /** The canonical header data signed: the h= fields, then this signature with b= emptied, no final CRLF. */
-    static ByteArrayOutputStream headerData(HeaderSection header, HeaderField sigField, DkimSignature sig) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    static ByteSink headerData(HeaderSection header, HeaderField sigField, DkimSignature sig) {
+        ByteSink out = new ByteSink(1024);
         List<HeaderField> fields = header.fields();
         boolean[] used = new boolean[fields.size()];
         Canonicalization hc = sig.headerCanonicalization();

@@ -1,7 +1,6 @@
 package dev.aligned.dkim;
 
 import dev.aligned.mail.HeaderField;
-import java.io.ByteArrayOutputStream;
 
 /** Header canonicalisation, simple and relaxed (RFC 6376 sections 3.4.1 and 3.4.2). */
 final class HeaderCanonicalizer {
@@ -9,7 +8,7 @@ final class HeaderCanonicalizer {
     }
 
     /** Writes one field canonicalised (CRLF-normalised bytes as input), with a final CRLF when {@code crlf}. */
-    static void write(ByteArrayOutputStream out, Canonicalization c, byte[] field, boolean crlf) {
+    static void write(ByteSink out, Canonicalization c, byte[] field, boolean crlf) {
         if (c == Canonicalization.SIMPLE) {
             out.write(field, 0, field.length);
         } else {
@@ -21,11 +20,11 @@ final class HeaderCanonicalizer {
         }
     }
 
-    static void write(ByteArrayOutputStream out, Canonicalization c, HeaderField field) {
+    static void write(ByteSink out, Canonicalization c, HeaderField field) {
         write(out, c, field.crlfBytes(), true);
     }
 
-    private static void relaxed(ByteArrayOutputStream out, byte[] f) {
+    private static void relaxed(ByteSink out, byte[] f) {
         int colon = -1;
         for (int i = 0; i < f.length; i++) {
             if (f[i] == ':') {
@@ -44,14 +43,16 @@ final class HeaderCanonicalizer {
         out.write(':');
         boolean started = false;
         boolean wsp = false;
-        for (int i = colon + 1; i < f.length; i++) {
+        int i = colon + 1;
+        while (i < f.length) {
             byte b = f[i];
             if (b == '\r' && i + 1 < f.length && f[i + 1] == '\n') {
-                i++; // unfold
+                i += 2; // unfold
                 continue;
             }
             if (b == ' ' || b == '\t') {
                 wsp = true;
+                i++;
                 continue;
             }
             if (wsp && started) {
@@ -59,7 +60,13 @@ final class HeaderCanonicalizer {
             }
             wsp = false;
             started = true;
-            out.write(b);
+            // the run up to the next whitespace or line break goes as it is
+            int j = i + 1;
+            while (j < f.length && f[j] != ' ' && f[j] != '\t' && f[j] != '\r') {
+                j++;
+            }
+            out.write(f, i, j - i);
+            i = j;
         }
     }
 }

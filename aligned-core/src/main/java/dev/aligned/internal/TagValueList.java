@@ -101,9 +101,7 @@ public final class TagValueList {
         int valueEnd = trimEnd(text, valueStart, to);
         for (int i = valueStart; i < valueEnd; i++) {
             char c = text.charAt(i);
-            boolean ok = (c >= 0x21 && c <= 0x3a) || (c >= 0x3c && c <= 0x7e) || c == ' ' || c == '\t'
-                    || c == '\r' || c == '\n';
-            if (!ok) {
+            if (c >= VALUE_OCTET.length || !VALUE_OCTET[c]) {
                 errors.add(new Error(i, "character " + describeChar(c) + " is not allowed in the value of tag '"
                         + name + "'"));
                 return;
@@ -116,6 +114,19 @@ public final class TagValueList {
         }
         byName.put(name, tag);
         tags.add(tag);
+    }
+
+    /** The octets allowed in a value: VALCHAR (%x21-3A / %x3C-7E) and folding whitespace. */
+    private static final boolean[] VALUE_OCTET = new boolean[128];
+
+    static {
+        for (int c = 0x21; c <= 0x7e; c++) {
+            VALUE_OCTET[c] = c != ';';
+        }
+        VALUE_OCTET[' '] = true;
+        VALUE_OCTET['\t'] = true;
+        VALUE_OCTET['\r'] = true;
+        VALUE_OCTET['\n'] = true;
     }
 
     private static String nameProblem(String name) {

@@ -105,6 +105,25 @@ public final class HeaderSection {
         return new StreamedMessage(h, rest);
     }
 
+    /** A header section read from an array, and the offset where the body starts. */
+    record InArray(HeaderSection header, int bodyOffset) {
+    }
+
+    /**
+     * Like {@link #read(InputStream, MessageLimits)} over a whole message in memory, without copying it through
+     * a stream: field bytes are cut straight from {@code bytes}.
+     */
+    static InArray read(byte[] bytes, MessageLimits limits) {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(limits, "limits");
+        Reader r = new Reader(bytes, limits);
+        try {
+            return new InArray(r.run(), r.pos);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("reading from memory cannot fail", e);
+        }
+    }
+
     /** Why {@code line[0..len)} cannot start a field, or null when it holds a valid name and a colon. */
     static String nameProblem(byte[] line, int len) {
         int colon = -1;
@@ -144,7 +163,13 @@ public final class HeaderSection {
     private static final class Reader {
         final InputStream in;
         final MessageLimits limits;
-        final byte[] buf = new byte[8192];
+        /** True when {@code buf} is the whole message (no stream): lines and fields are cut from it. */
+        final boolean array;
+        final byte[] buf;
+        /** Array mode: where the current line starts in {@code buf}, and the current field's bounds. */
+        int lineStart;
+        int fieldStart;
+        int fieldEnd;
         int pos;
         int lim;
         boolean eof;
@@ -163,6 +188,17 @@ public final class HeaderSection {
         Reader(InputStream in, MessageLimits limits) {
             this.in = in;
             this.limits = limits;
+            this.array = false;
+            this.buf = new byte[8192];
+        }
+
+        Reader(byte[] bytes, MessageLimits limits) {
+            this.in = null;
+            this.limits = limits;
+            this.array = true;
+            this.buf = bytes;
+            this.lim = bytes.length;
+            this.eof = true;
         }
 
         int read() throws IOException {
@@ -183,6 +219,9 @@ public final class HeaderSection {
 
         /** Reads one line; false at EOF with nothing read. The line excludes its terminator. */
         boolean readLine() throws IOException {
+            if (array) {
+                return readLineFromArray();
+            }
             lineLen = 0;
             lineTotal = 0;
             lineOverflow = false;
@@ -209,6 +248,37 @@ public final class HeaderSection {
                 }
             }
             return lineTotal > 0;
+        }
+
+        /** {@link #readLine()} with the whole message in {@code buf}: the same line, found without a stream. */
+        private boolean readLineFromArray() {
+            lineStart = pos;
+            int e = pos;
+            while (e < lim && buf[e] != '\n') {
+                e++;
+            }
+            long total = e - pos;
+            int keep = (int) Math.min(total, limits.maxHeaderBytes() + 1L);
+            if (keep > line.length) {
+                line = new byte[keep];
+            }
+            System.arraycopy(buf, pos, line, 0, keep);
+            lineLen = keep;
+            lineTotal = total;
+            lineOverflow = total > keep;
+            if (e < lim) {
+                pos = e + 1;
+                if (lineLen > 0 && !lineOverflow && line[lineLen - 1] == '\r') {
+                    lineLen--;
+                    terminator = 2;
+                } else {
+                    terminator = 1;
+                }
+                return true;
+            }
+            pos = lim;
+            terminator = 0;
+            return total > 0;
         }
 
         void problem(int lineNo, String message) {
@@ -274,8 +344,14 @@ public final class HeaderSection {
                             + " header fields; this field and all later fields are ignored");
                     continue;
                 }
-                cur = new ByteArrayOutputStream(Math.max(64, lineLen + 2));
-                cur.write(line, 0, lineLen);
+                if (array) {
+                    cur = IN_ARRAY;
+                    fieldStart = lineStart;
+                    fieldEnd = lineStart + lineLen;
+                } else {
+                    cur = new ByteArrayOutputStream(Math.max(64, lineLen + 2));
+                    cur.write(line, 0, lineLen);
+                }
                 pendingTerminator = terminator;
                 curLine = lineNo;
             }
@@ -290,7 +366,15 @@ public final class HeaderSection {
 
         int pendingTerminator;
 
+        /** Stands for the current field in array mode, where its bytes are {@code buf[fieldStart, fieldEnd)}. */
+        private static final ByteArrayOutputStream IN_ARRAY = new ByteArrayOutputStream(0);
+
         private void appendLine(ByteArrayOutputStream cur) {
+            if (cur == IN_ARRAY) {
+                fieldEnd = lineStart + lineLen; // the line breaks in between are the ones received
+                pendingTerminator = terminator;
+                return;
+            }
             writeTerminator(cur, pendingTerminator);
             cur.write(line, 0, lineLen);
             pendingTerminator = terminator;
@@ -306,7 +390,7 @@ public final class HeaderSection {
         }
 
         private void finish(ByteArrayOutputStream cur, int lineNo) {
-            byte[] raw = cur.toByteArray();
+            byte[] raw = cur == IN_ARRAY ? java.util.Arrays.copyOfRange(buf, fieldStart, fieldEnd) : cur.toByteArray();
             int colon = HeaderField.indexOf(raw, (byte) ':');
             fields.add(new HeaderField(fieldName(raw, colon), raw, colon, lineNo));
         }

@@ -55,6 +55,21 @@ class EmailAuthenticatorTest {
     static final byte[] SIGNED = bytes("mailauth/rfc8463-example/signed.eml");
 
     @Test
+    void streamedBodyGivesTheSameResultsAsTheWholeMessage() throws Exception {
+        FixtureResolver dns = rfc8463Zone()
+                .add("_dmarc.football.example.com", DnsRecord.Txt.of("v=DMARC1; p=reject")).build();
+        InetAddress ip = InetAddress.getByName("213.165.64.12");
+        AuthenticationResult whole = auth(dns).authenticate(SIGNED, ip, "mail.football.example.com",
+                "joe@football.example.com");
+        dev.aligned.mail.StreamedMessage m = dev.aligned.mail.HeaderSection.read(
+                new java.io.ByteArrayInputStream(SIGNED), dev.aligned.mail.MessageLimits.DEFAULT);
+        AuthenticationResult streamed = auth(dns).authenticate(m.header(), m.body(), ip, "mail.football.example.com",
+                "joe@football.example.com");
+        assertEquals(whole.authenticationResults(), streamed.authenticationResults());
+        assertInstanceOf(DmarcResult.Pass.class, streamed.dmarc());
+    }
+
+    @Test
     void rfc8463MessageFromTheAuthorisedAddressPassesEverything() throws Exception {
         FixtureResolver dns = rfc8463Zone()
                 .add("_dmarc.football.example.com", DnsRecord.Txt.of("v=DMARC1; p=reject")).build();

@@ -112,4 +112,43 @@ class RawMessageTest {
             assertTrue(f.colonOffset() > 0);
         }
     }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<byte[]> messages() {
+        net.jqwik.api.Arbitrary<String> piece = net.jqwik.api.Arbitraries.of("From: a@b.example", "Subject: hi",
+                "X-Long: " + "v".repeat(70), " folded", "\tfolded", "no colon here", "From mbox line", ": empty",
+                "Bad Name: x", "\r\n", "\n", "\r", "", "body text", "DKIM-Signature: v=1; a=rsa-sha256",
+                "\u00e9: 8bit");
+        return piece.list().ofMaxSize(30).map(ps -> String.join("", ps).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Property(tries = 1000)
+    void parsingAnArrayGivesWhatReadingTheSameBytesAsAStreamGives(@ForAll("messages") byte[] bytes,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 200) int maxHeaderBytes,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 8) int maxFields) throws Exception {
+        // the array path (RawMessage.parse) cuts fields from the array; the stream path copies line by line
+        MessageLimits limits = new MessageLimits(maxHeaderBytes, maxFields);
+        for (MessageLimits l : List.of(limits, MessageLimits.DEFAULT)) {
+            RawMessage fromArray = RawMessage.parse(bytes, l);
+            StreamedMessage fromStream = HeaderSection.read(new ByteArrayInputStream(bytes), l);
+            HeaderSection a = fromArray.header();
+            HeaderSection s = fromStream.header();
+            assertEquals(s.fields().size(), a.fields().size());
+            for (int i = 0; i < s.fields().size(); i++) {
+                assertArrayEquals(s.fields().get(i).raw(), a.fields().get(i).raw());
+                assertEquals(s.fields().get(i).name(), a.fields().get(i).name());
+                assertEquals(s.fields().get(i).line(), a.fields().get(i).line());
+            }
+            assertEquals(s.problems().toString(), a.problems().toString());
+            assertEquals(s.limitExceeded(), a.limitExceeded());
+            assertEquals(s.complete(), a.complete());
+            assertEquals(s.mboxFromLine(), a.mboxFromLine());
+            assertEquals(s.usesBareLf(), a.usesBareLf());
+            assertArrayEquals(fromStream.body().readAllBytes(), fromArray.body());
+            java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+            fromArray.writeBodyTo(written);
+            assertArrayEquals(fromArray.body(), written.toByteArray());
+            assertArrayEquals(fromArray.body(), fromArray.bodyStream().readAllBytes());
+        }
+    }
 }

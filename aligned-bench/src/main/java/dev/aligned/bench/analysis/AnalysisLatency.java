@@ -131,6 +131,12 @@ public final class AnalysisLatency {
             System.out.println(line("sources(30 d, other)", () -> a.sources(DOMAIN, other), few));
             System.out.println(line("domain(30 d, other)", () -> a.domain(DOMAIN, other), few));
         }
+        try (Analysis a = Analysis.builder().url(url).clock(clock).build()) {
+            System.out.println("result cache on (repeat views until the next report for the domain is stored):");
+            System.out.println(line("sources(365 d) cached", () -> a.sources(DOMAIN, year), runs));
+            System.out.println(line("sources(30 d) cached", () -> a.sources(DOMAIN, month), runs));
+            System.out.println(line("domain(365 d) cached", () -> a.domain(DOMAIN, year), runs));
+        }
         System.out.println("at " + Instant.now());
     }
 

@@ -53,6 +53,7 @@ public final class StoreImportBench {
     private int peerReports = 4;
     private boolean sqlite = true;
     private boolean postgres = true;
+    private boolean pgWithoutForeignKeys;
 
     private StoreImportBench() {
     }
@@ -67,6 +68,7 @@ public final class StoreImportBench {
                 case "--peer-reports" -> b.peerReports = Integer.parseInt(args[++i]);
                 case "--no-sqlite" -> b.sqlite = false;
                 case "--no-postgres" -> b.postgres = false;
+                case "--pg-without-foreign-keys" -> b.pgWithoutForeignKeys = true; // what-if: RI trigger cost
                 default -> {
                     System.err.println("usage: StoreImportBench [--records N] [--per-report N] [--dir DIR] "
                             + "[--peer-reports N] [--no-sqlite] [--no-postgres]");
@@ -118,7 +120,23 @@ public final class StoreImportBench {
                     "PostgreSQL is not installed: apt-get install postgresql, or run with --no-postgres"));
             try (PostgresServer pg = PostgresServer.startDurable(bin, List.of("shared_buffers=128MB"))) {
                 String url = pg.createDatabase();
-                Pass p = report(importInto(url, inputs, "import PostgreSQL"));
+                if (pgWithoutForeignKeys) {
+                    ReportStore.builder().url(url).build().close(); // migrate, then drop the record-level FKs
+                    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                        List<String> drops = new ArrayList<>();
+                        try (ResultSet rs = s.executeQuery("SELECT conrelid::regclass, conname FROM pg_constraint "
+                                + "WHERE contype = 'f' AND conrelid::regclass::text IN ('records', 'auth_results')")) {
+                            while (rs.next()) {
+                                drops.add("ALTER TABLE " + rs.getString(1) + " DROP CONSTRAINT " + rs.getString(2));
+                            }
+                        }
+                        for (String d : drops) {
+                            System.out.println("  what-if: " + d);
+                            s.execute(d);
+                        }
+                    }
+                }
+                Pass p = report(importInto(url, inputs, pgWithoutForeignKeys ? "import PG (no FKs)" : "import PostgreSQL"));
                 passes.add(p);
                 try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                     s.execute("VACUUM ANALYZE");

@@ -1,7 +1,8 @@
 package dev.aligned.server.analysis;
 
 /**
- * Messages by one raw authentication result from {@code auth_results}.
+ * Messages by one raw authentication result from {@code auth_results}, as kept in the daily source rollup (the
+ * first 4 DKIM signatures and 2 SPF checks of each record, each distinct result counted once per record).
  *
  * @param method {@code dkim} or {@code spf}
  * @param domain the DKIM {@code d=} or the SPF domain

@@ -523,21 +523,42 @@ final class Queries implements AutoCloseable {
                     }
                 }
             }
-            List<AuthCount> auths = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT a.method, a.domain, a.selector, a.result, "
-                    + "SUM(c.messages), MAX(c.header_from) FROM records c JOIN auth_results a ON a.report_id = "
-                    + "c.report_id AND a.seq = c.seq WHERE c.domain = ? AND c.day >= ? AND c.day <= ? "
-                    + "AND c.source_ip = ? GROUP BY a.method, a.domain, a.selector, a.result ORDER BY 5 DESC")) {
+            // the auth results from the daily rollup of this IP (up to 4 DKIM and 2 SPF entries a record), not
+            // from a join of raw records with auth_results: a busy IP has thousands of records a month
+            Map<String, long[]> byAuth = new java.util.TreeMap<>();
+            Map<String, String> fromOf = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT dkim_auth, spf_auth, header_from, SUM(messages) "
+                    + "FROM source_days WHERE domain = ? AND day >= ? AND day <= ? AND source_ip = ? "
+                    + "GROUP BY dkim_auth, spf_auth, header_from")) {
                 bind(ps, domain, p, ip);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String method = rs.getString(1);
-                        String d = rs.getString(2).toLowerCase(java.util.Locale.ROOT);
-                        auths.add(new AuthCount(method, d, method.equals("dkim") ? nz(rs.getString(3)) : "",
-                                nz(rs.getString(4)), Align.relaxed(d, nz(rs.getString(6))), rs.getLong(5)));
+                        long n = rs.getLong(4);
+                        String from = rs.getString(3);
+                        java.util.Set<String> once = new java.util.HashSet<>();
+                        for (Classifier.Auth a : Classifier.parseDkim(rs.getString(1))) {
+                            String k = "dkim\u0000" + a.domain() + "\u0000" + a.selector() + "\u0000" + a.result();
+                            if (once.add(k)) {
+                                byAuth.computeIfAbsent(k, x -> new long[1])[0] += n;
+                                fromOf.putIfAbsent(k, from);
+                            }
+                        }
+                        for (Classifier.Auth a : Classifier.parseSpf(rs.getString(2))) {
+                            String k = "spf\u0000" + a.domain() + "\u0000\u0000" + a.result();
+                            if (once.add(k)) {
+                                byAuth.computeIfAbsent(k, x -> new long[1])[0] += n;
+                                fromOf.putIfAbsent(k, from);
+                            }
+                        }
                     }
                 }
             }
+            List<AuthCount> auths = new ArrayList<>();
+            byAuth.forEach((k, v) -> {
+                String[] t = k.split("\u0000", -1);
+                auths.add(new AuthCount(t[0], t[1], t[2], t[3], Align.relaxed(t[1], fromOf.get(k)), v[0]));
+            });
+            auths.sort((x, y) -> Long.compare(y.messages(), x.messages()));
             List<RecordRow> records = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.day, r.org_name, r.report_id, c.messages, "
                     + "c.disposition, c.dkim, c.spf, c.header_from, c.envelope_from, c.reasons, c.report_id, c.seq "

@@ -139,7 +139,8 @@ public final class SendingServiceCatalog {
     }
 
     private static boolean under(String name, String base) {
-        return name.equals(base) || name.endsWith("." + base);
+        int extra = name.length() - base.length();
+        return name.endsWith(base) && (extra == 0 || extra > 0 && name.charAt(extra - 1) == '.');
     }
 
     private static Optional<Service> find(List<Service> in, String name,

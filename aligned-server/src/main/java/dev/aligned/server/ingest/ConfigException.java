@@ -9,7 +9,8 @@ public final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
     private final transient List<ConfigError> errors;
 
-    ConfigException(Path file, List<ConfigError> errors) {
+    /** A problem list for {@code file} (used by every section reader of the configuration file). */
+    public ConfigException(Path file, List<ConfigError> errors) {
         super(file + ": " + errors.stream().map(ConfigError::toString).collect(Collectors.joining("; ")));
         this.errors = List.copyOf(errors);
     }

@@ -93,6 +93,7 @@ public final class DirectorySource implements IngestSource {
         }
         long settled = clock.millis() - SETTLE.toMillis();
         List<String> found = new ArrayList<>();
+        Map<Path, String> stamps = new HashMap<>();
         Set<Path> present = new HashSet<>();
         for (Path f : files) {
             BasicFileAttributes a;
@@ -106,7 +107,7 @@ public final class DirectorySource implements IngestSource {
             if (stamp.equals(seen.get(f)) || dir.movesFiles() && a.lastModifiedTime().toMillis() > settled) {
                 continue;
             }
-            seen.put(f, stamp);
+            stamps.put(f, stamp);
             found.add(relative(f));
         }
         seen.keySet().retainAll(present);
@@ -118,6 +119,7 @@ public final class DirectorySource implements IngestSource {
         int claimed;
         try {
             claims.offer(root, found);
+            seen.putAll(stamps); // only once offered: a file whose offer failed is offered again next poll
             try (FileClaims.Batch batch = claims.claim(root, MAX_FILES_PER_POLL)) {
                 claimed = batch.names().size();
                 for (String n : batch.names()) {

@@ -44,7 +44,8 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
 
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final int MAX_FILE_CHARS = 1 << 20;
-    private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http");
+    private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http", "milter",
+            "reporting");
     private static final Set<String> SMTP = Set.of("listen", "max_message_bytes");
     private static final Set<String> HTTP = Set.of("listen", "max_upload_bytes", "token");
     private static final Set<String> DATABASE = Set.of("url", "password");
@@ -172,7 +173,7 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
             Optional<ReceiverSettings> http = Optional.ofNullable(receiver("http", top.get("http"), HTTP,
                     "max_upload_bytes", 8025));
             if (imap.isEmpty() && ds.isEmpty() && !top.containsKey("smtp") && !top.containsKey("http")
-                    && errors.isEmpty()) {
+                    && !top.containsKey("reporting") && errors.isEmpty()) {
                 error("imap", "no source configured: add an 'imap' mailbox, a 'directories' entry, 'smtp' or 'http'");
             }
             List<String> names = new ArrayList<>();

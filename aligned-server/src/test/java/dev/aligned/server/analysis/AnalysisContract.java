@@ -267,6 +267,19 @@ abstract class AnalysisContract {
         assertEquals(byOrg, got);
         assertEquals(Math.min(records, Analysis.MAX_DETAIL_RECORDS), d.records().size());
         assertEquals(byOrg.values().stream().mapToLong(Long::longValue).sum(), d.source().volume().messages());
+        long withSpf = 0;
+        for (AggregateReport r : reports.values()) {
+            if (key(r.policy().domain()).equals(domain)) {
+                for (ReportRecord rec : r.records()) {
+                    if (rec.row().sourceIp().equals(ip) && rec.spf().size() == 1) {
+                        withSpf += rec.row().count();
+                    }
+                }
+            }
+        }
+        long spfCounted = d.authResults().stream().filter(x -> x.method().equals("spf"))
+                .mapToLong(AuthCount::messages).sum();
+        assertTrue(withSpf <= spfCounted, "every record with one SPF result is counted: " + d.authResults());
     }
 
     @Test

@@ -207,4 +207,34 @@ class DirectorySourceTest {
             assertEquals(files, done.count());
         }
     }
+
+    @Test
+    void aFileWhoseOfferFailedIsOfferedAgainOnTheNextPoll() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("spool"));
+        Files.write(root.resolve("a.xml"), report("offer-1"));
+        FileClaims inner = FileClaims.locking(MailboxLock.inProcess());
+        int[] offers = {0};
+        FileClaims flaky = new FileClaims() { // the claims database is down for the first poll
+            @Override
+            public void offer(Path directory, java.util.Collection<String> names) {
+                if (offers[0]++ == 0) {
+                    throw new MailboxLock.LockUnavailableException("cannot claim files in db: connection refused", null);
+                }
+                inner.offer(directory, names);
+            }
+
+            @Override
+            public Batch claim(Path directory, int max) {
+                return inner.claim(directory, max);
+            }
+        };
+        try (ReportStore store = ReportStore.builder().url("jdbc:sqlite:" + tmp.resolve("a.db")).build()) {
+            DirectorySource src = new DirectorySource(new WatchedDirectory(root, Duration.ofMinutes(1)),
+                    Ingestor.builder(store).build(), flaky, LATER);
+            PollOutcome.Unavailable u = assertInstanceOf(PollOutcome.Unavailable.class, src.pollOnce());
+            assertEquals("cannot claim files in db: connection refused", u.error());
+            PollOutcome.Polled p = assertInstanceOf(PollOutcome.Polled.class, src.pollOnce());
+            assertEquals(1, p.newReports(), "the unchanged file is offered again, not taken as seen");
+        }
+    }
 }

@@ -1,0 +1,52 @@
+package dev.aligned.cli;
+
+import dev.aligned.server.ingest.ConfigError;
+import dev.aligned.server.ingest.ConfigException;
+import dev.aligned.server.ingest.Secret;
+import dev.aligned.server.reporting.ReportingConfig;
+import dev.aligned.store.DataDirectory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** Loads the {@code reporting:} configuration and picks the database for the receiver-side report commands. */
+final class ReportingSetup {
+    private ReportingSetup() {
+    }
+
+    /** The configuration, or null after printing every problem to {@code err}. */
+    static ReportingConfig load(Path file, Map<String, String> env, PrintWriter err, String command) {
+        try {
+            return ReportingConfig.load(file, env);
+        } catch (NoSuchFileException e) {
+            err.println("aligned " + command + ": " + file + ": no such file; see docs/receiver.md for an example");
+        } catch (IOException e) {
+            err.println("aligned " + command + ": cannot read " + file + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            err.println("aligned " + command + ": " + file + ": " + e.errors().size() + " problem"
+                    + (e.errors().size() == 1 ? "" : "s"));
+            for (ConfigError x : e.errors()) {
+                err.println("  " + x);
+            }
+        }
+        return null;
+    }
+
+    /** {@code --db}, else the file's {@code database.url}, else the default SQLite file. */
+    static String url(String db, Optional<ReportingConfig> cfg) {
+        if (db != null) {
+            return DataDirectory.urlFor(db);
+        }
+        return cfg.flatMap(ReportingConfig::databaseUrl).map(DataDirectory::urlFor)
+                .orElse(DataDirectory.defaultDatabaseUrl());
+    }
+
+    /** The file's {@code database.password}, else {@code $ALIGNED_DB_PASSWORD}. */
+    static Optional<Secret> password(Optional<ReportingConfig> cfg, Map<String, String> env) {
+        return cfg.flatMap(ReportingConfig::databasePassword)
+                .or(() -> Optional.ofNullable(env.get("ALIGNED_DB_PASSWORD")).map(Secret::of));
+    }
+}
