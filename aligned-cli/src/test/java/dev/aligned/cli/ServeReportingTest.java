@@ -41,7 +41,7 @@ class ServeReportingTest {
         Files.createDirectories(tmp.resolve("spool"));
         Files.writeString(cfg, "directories:\n  - spool\nreporting:\n  org_name: Receiver Example\n"
                 + "  email: dmarc-reports@receiver.example\n  dry_run: out\n");
-        ServeCommandTest.Serving s = ServeCommandTest.Serving.start(Map.of(), "serve", "--config", cfg.toString(),
+        ServeCommandTest.Serving s = ServeCommandTest.Serving.start(Map.of(), "serve", "--no-web", "--config", cfg.toString(),
                 "--db", db, "--dns", ReportSendCommandTest.resource("zone.yml").toString());
         try {
             assertTrue(s.out().toString().contains("  reports as Receiver Example <dmarc-reports@receiver.example>: "
