@@ -105,7 +105,8 @@ final class IngestCommand implements Callable<Integer> {
             for (WatchedDirectory d : cfg.directories()) {
                 sources.add(new DirectorySource(d, ingestor, claims, java.time.Clock.systemUTC()));
             }
-            PollOutcome.Polled resumed = AlignedServer.resumePending(ingestor);
+            PollOutcome.Polled resumed = AlignedServer.resumePending(ingestor,
+                    java.time.Instant.now().minus(AlignedServer.RESUME_AFTER));
             if (once) {
                 return runOnce(resumed, sources, out, display, cfg);
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aligned.server.AlignedServer;
 import dev.aligned.store.Archived;
 import dev.aligned.store.BlobState;
 import dev.aligned.store.ReportStore;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +111,7 @@ class ServeCommandTest {
     @Test
     void serveParsesWhatAnEarlierProcessArchivedButDidNotStore() throws Exception {
         String url = "jdbc:sqlite:" + tmp.resolve("aligned.db");
-        try (ReportStore store = ReportStore.builder().url(url).build()) {
+        try (ReportStore store = ReportStore.builder().url(url).clock(leftBehind()).build()) {
             Archived a = store.archive("crashed.xml", report("pending-1"));
             assertEquals(BlobState.RECEIVED, a.state()); // as after a crash between archive and store
         }
@@ -124,7 +126,7 @@ class ServeCommandTest {
     @Test
     void ingestOnceAlsoParsesWhatWasArchivedButNotStored() throws Exception {
         String url = "jdbc:sqlite:" + tmp.resolve("aligned.db");
-        try (ReportStore store = ReportStore.builder().url(url).build()) {
+        try (ReportStore store = ReportStore.builder().url(url).clock(leftBehind()).build()) {
             store.archive("crashed.xml", report("pending-2"));
         }
         Path spool = Files.createDirectories(tmp.resolve("empty"));
@@ -157,5 +159,22 @@ class ServeCommandTest {
             assertTrue(r.err().startsWith("aligned serve: cannot listen: "), r.err());
             assertTrue(r.err().contains("smtp.listen and http.listen (is the port in use?)"), r.err());
         }
+    }
+
+    /** A clock far enough back that what it archives counts as left behind by a stopped process. */
+    private static Clock leftBehind() {
+        return Clock.offset(Clock.systemUTC(), AlignedServer.RESUME_AFTER.plusMinutes(1).negated());
+    }
+
+    @Test
+    void serveLeavesARecentlyArchivedInputToTheNodeThatIsParsingIt() throws Exception {
+        String url = "jdbc:sqlite:" + tmp.resolve("aligned.db");
+        try (ReportStore store = ReportStore.builder().url(url).build()) {
+            store.archive("in-flight.xml", report("in-flight-1"));
+        }
+        Serving s = Serving.start(Map.of(), "serve", "--no-web", "--db", url);
+        assertFalse(s.out().toString().contains("  pending  "), s.out().toString());
+        assertEquals(0, s.stop());
+        assertEquals(0, reports(url));
     }
 }

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,6 +53,12 @@ import java.util.function.Consumer;
 public final class AlignedServer implements AutoCloseable {
     /** How many archived-but-unparsed inputs {@link #start()} parses again. */
     public static final int MAX_RESUMED = 100_000;
+
+    /**
+     * How long an archived input must have waited before a starting process parses it as left behind: younger ones
+     * may belong to another node that is parsing them right now (and will arrive again from their source anyway).
+     */
+    public static final Duration RESUME_AFTER = Duration.ofMinutes(2);
 
     private final ReportStore store;
     private final Ingestor ingestor;
@@ -103,7 +110,7 @@ public final class AlignedServer implements AutoCloseable {
             throw new IllegalStateException("server already started");
         }
         running = true;
-        resumed = resumePending(ingestor);
+        resumed = resumePending(ingestor, clock.instant().minus(RESUME_AFTER));
         events.accept(resumed);
         for (ServerComponent c : components) {
             try {
@@ -119,13 +126,13 @@ public final class AlignedServer implements AutoCloseable {
     }
 
     /**
-     * Parses again up to {@link #MAX_RESUMED} inputs archived but not (fully) parsed, as one poll outcome whose
-     * source is {@code pending}; {@code more} when the bound was reached.
+     * Parses again up to {@link #MAX_RESUMED} inputs archived before {@code archivedBefore} but not (fully) parsed,
+     * as one poll outcome whose source is {@code pending}; {@code more} when the bound was reached.
      *
      * @throws StoreException when the store fails
      */
-    public static PollOutcome.Polled resumePending(Ingestor ingestor) {
-        List<IngestResult> rs = ingestor.resumePending(MAX_RESUMED);
+    public static PollOutcome.Polled resumePending(Ingestor ingestor, Instant archivedBefore) {
+        List<IngestResult> rs = ingestor.resumePending(MAX_RESUMED, archivedBefore);
         long fresh = 0;
         long dup = 0;
         long records = 0;

@@ -15,6 +15,7 @@ import dev.aligned.store.testing.TestReports.Rec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -89,7 +90,10 @@ class AlignedServerTest {
             store.archive("crashed.xml", report("pending-1"));
             IngestConfig cfg = new IngestConfig(Optional.empty(), Optional.empty(), List.of(),
                     List.of(new WatchedDirectory(spool, Duration.ofSeconds(1))), Optional.empty(), Optional.empty());
-            try (AlignedServer server = AlignedServer.builder(store).config(cfg).events(events::add).build().start()) {
+            // The server's clock runs ahead of the archive time by more than RESUME_AFTER: the input was left behind.
+            Clock later = Clock.offset(Clock.systemUTC(), AlignedServer.RESUME_AFTER.plusMinutes(1));
+            try (AlignedServer server = AlignedServer.builder(store).config(cfg).clock(later).events(events::add).build()
+                    .start()) {
                 assertEquals(List.of("directory " + spool), server.components().stream().map(ServerComponent::name).toList());
                 PollOutcome.Polled resumed = server.resumed().orElseThrow();
                 assertEquals(new PollOutcome.Polled("pending", 1, 1, 0, 1, List.of(), false), resumed);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -108,8 +109,22 @@ public final class Ingestor {
      * {@code max} inputs per call.
      */
     public List<IngestResult> resumePending(int max) {
+        return resumePending(max, Instant.MAX);
+    }
+
+    /**
+     * Like {@link #resumePending(int)}, but only for inputs archived before {@code archivedBefore}: an input archived
+     * moments ago may be in the hands of another live process (several nodes on one database), which is still parsing
+     * it; one that has waited longer was left behind by a process that stopped. Its source has not been told it was
+     * stored (a mailbox message is moved only after commit), so it also arrives again by its own route.
+     */
+    public List<IngestResult> resumePending(int max, Instant archivedBefore) {
+        Objects.requireNonNull(archivedBefore, "archivedBefore");
         List<IngestResult> out = new ArrayList<>();
         for (BlobInfo b : store.unparsed(max)) {
+            if (!b.receivedAt().isBefore(archivedBefore)) {
+                continue;
+            }
             Optional<byte[]> bytes = store.originalBytes(b.sha256());
             if (bytes.isEmpty()) {
                 continue; // bytes removed by retention: nothing left to parse
