@@ -230,7 +230,8 @@ final class BodyHasher {
 
     /**
      * Relaxed: from content at {@code i}, the end of the octets that pass unchanged. They stop before the first
-     * pair (k, k+1) that needs attention: both octets whitespace, CR, LF or another control (except CR LF), an
+     * pair (k, k+1) that needs attention: both octets whitespace, CR, LF or another control (except CR LF and
+     * an empty line's LF CR), an
      * LF after anything but CR, or a TAB at k. A CR LF is never split: the run ends after the LF. The last octet
      * of the chunk is left to the caller (its neighbour is unknown) unless it completes a CR LF. At least the
      * octet at {@code i} is taken.
@@ -254,13 +255,7 @@ final class BodyHasher {
                     && !oneCrlf(x0, x1, c0 & HIGHS, c1 & HIGHS, p0 & HIGHS, p1 & HIGHS)) {
                 int k = relaxedBlock(b, i, j, x0, x1);
                 if (k >= 0) {
-                    int q = afterEmptyLines(b, i, k, end, true);
-                    if (q < 0) {
-                        return stop(b, i, k, end);
-                    }
-                    j = q; // empty lines between content lines pass unchanged
-                    carry = 0x80;
-                    continue;
+                    return stop(b, i, k, end);
                 }
             }
             carry = l1 >>> 56;
@@ -308,19 +303,23 @@ final class BodyHasher {
         long f1 = eq(x1, LFS);
         long pl = 0;
         long pc = 0;
+        long pf = 0;
         if (j > i) {
             byte p = b[j - 1];
             pl = p >= 0 && p <= ' ' ? 0x80 : 0;
             pc = p == '\r' ? 0x80 : 0;
+            pf = p == '\n' ? 0x80 : 0;
         }
         // the flags of the octet before each octet
         long lp0 = (l0 << 8) | pl;
         long cp0 = (c0 << 8) | pc;
+        long fp0 = (f0 << 8) | pf;
         long lp1 = (l1 << 8) | (l0 >>> 56);
         long cp1 = (c1 << 8) | (c0 >>> 56);
-        // flagged at the second octet of a pair needing attention
-        long s0 = (l0 & lp0 & ~(cp0 & f0)) | (f0 & ~cp0);
-        long s1 = (l1 & lp1 & ~(cp1 & f1)) | (f1 & ~cp1);
+        long fp1 = (f1 << 8) | (f0 >>> 56);
+        // flagged at the second octet of a pair needing attention (CR LF and an empty line's LF CR pass)
+        long s0 = (l0 & lp0 & ~(cp0 & f0) & ~(fp0 & c0)) | (f0 & ~cp0);
+        long s1 = (l1 & lp1 & ~(cp1 & f1) & ~(fp1 & c1)) | (f1 & ~cp1);
         if ((s0 & 0x80) != 0) {
             return j - 1;
         }
@@ -339,7 +338,7 @@ final class BodyHasher {
         if (a == '\t' || (n == '\n' && a != '\r')) {
             return true;
         }
-        return a >= 0 && a <= ' ' && n >= 0 && n <= ' ' && !(a == '\r' && n == '\n');
+        return a >= 0 && a <= ' ' && n >= 0 && n <= ' ' && !(a == '\r' && n == '\n') && !(a == '\n' && n == '\r');
     }
 
     /** Simple: like {@link #relaxedRunEnd} with only CR and LF special. */
@@ -351,12 +350,7 @@ final class BodyHasher {
             if (((((x0 - BELOW_SP) & ~x0) | ((x1 - BELOW_SP) & ~x1)) & HIGHS) != 0) {
                 int k = simpleBlock(b, i, j, x0, x1);
                 if (k >= 0) {
-                    int q = afterEmptyLines(b, i, k, end, false);
-                    if (q < 0) {
-                        return stop(b, i, k, end);
-                    }
-                    j = q;
-                    continue;
+                    return stop(b, i, k, end);
                 }
             }
             j += 16;
@@ -366,7 +360,7 @@ final class BodyHasher {
             byte a = b[j];
             byte n = b[j + 1];
             if ((n == '\n' && a != '\r') || ((a == '\r' || a == '\n') && (n == '\r' || n == '\n')
-                    && !(a == '\r' && n == '\n'))) {
+                    && !(a == '\r' && n == '\n') && !(a == '\n' && n == '\r'))) {
                 k = j;
                 break;
             }
@@ -389,12 +383,15 @@ final class BodyHasher {
         }
         long l0 = c0 | f0;
         long l1 = c1 | f1;
+        long pf = pl & ~pc; // the octet before is LF
         long lp0 = (l0 << 8) | pl;
         long cp0 = (c0 << 8) | pc;
+        long fp0 = (f0 << 8) | pf;
         long lp1 = (l1 << 8) | (l0 >>> 56);
         long cp1 = (c1 << 8) | (c0 >>> 56);
-        long s0 = (l0 & lp0 & ~(cp0 & f0)) | (f0 & ~cp0);
-        long s1 = (l1 & lp1 & ~(cp1 & f1)) | (f1 & ~cp1);
+        long fp1 = (f1 << 8) | (f0 >>> 56);
+        long s0 = (l0 & lp0 & ~(cp0 & f0) & ~(fp0 & c0)) | (f0 & ~cp0);
+        long s1 = (l1 & lp1 & ~(cp1 & f1) & ~(fp1 & c1)) | (f1 & ~cp1);
         if ((s0 & 0x80) != 0) {
             return j - 1;
         }
@@ -410,30 +407,18 @@ final class BodyHasher {
     }
 
     /**
-     * When the pair needing attention at {@code k} is the LF ending a content line followed by empty lines
-     * (CR LF each) and then, in this chunk, an octet that starts a content line (relaxed: above space; simple:
-     * not CR or LF), the position of that octet: those empty lines are in the middle of the body and pass
-     * unchanged. Otherwise -1.
+     * The end of the unchanged run from {@code i} when the first pair needing attention starts at {@code k}
+     * (or {@code k} is the chunk's last octet): at least one octet, a CR LF never split, and empty lines at the
+     * end of the run left out, since the run passes empty lines only between content lines and whether content
+     * follows these is not known yet (the caller holds them back or takes them when content follows).
      */
-    private static int afterEmptyLines(byte[] b, int i, int k, int end, boolean relaxed) {
-        if (k - 1 < i || b[k] != '\n' || b[k - 1] != '\r') {
-            return -1;
-        }
-        int m = k + 1;
-        while (m + 1 < end && b[m] == '\r' && b[m + 1] == '\n') {
-            m += 2;
-        }
-        if (m == k + 1 || m >= end) {
-            return -1;
-        }
-        int c = b[m] & 0xFF;
-        return (relaxed ? c > ' ' : c != '\r' && c != '\n') ? m : -1;
-    }
-
     private static int stop(byte[] b, int i, int k, int end) {
         int p = Math.max(k, i + 1);
         if (p < end && b[p] == '\n' && b[p - 1] == '\r') {
             p++;
+        }
+        while (p - 4 >= i && b[p - 1] == '\n' && b[p - 2] == '\r' && b[p - 3] == '\n' && b[p - 4] == '\r') {
+            p -= 2;
         }
         return p;
     }

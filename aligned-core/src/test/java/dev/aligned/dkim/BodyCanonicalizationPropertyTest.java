@@ -210,6 +210,42 @@ class BodyCanonicalizationPropertyTest {
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(reference(c, body)), h.finish());
     }
 
+    /**
+     * Spots to canonicalise (or that look like it) inserted at every alignment into ordinary text whose lines
+     * and empty lines pass unchanged: adjacent whitespace across the eight- and sixteen-octet words of the
+     * scan, CR LF straddling two words, empty lines followed by content, by whitespace or by a whitespace-only
+     * line (which then become trailing or not), whitespace at the very end of a piece; whole and split.
+     */
+    @Property(tries = 1500)
+    void spotsAtEveryAlignmentInOrdinaryTextMatchTheRfcReference(@ForAll @IntRange(min = 0, max = 700) int at,
+            @ForAll @IntRange(min = 0, max = 700) int at2, @ForAll("spots") String spot,
+            @ForAll("spots") String spot2, @ForAll boolean relaxed, @ForAll("cuts") List<Integer> cuts,
+            @ForAll long seed) {
+        StringBuilder sb = new StringBuilder();
+        String[] lines = {"Quarterly invoice shipment details\r\n", "\r\n", "meeting report attached.\r\n",
+            "\r\n\r\n", "a b c d e f g h i j k l m n o p\r\n"};
+        for (int n = 0; sb.length() < 600; n++) { // positions past the end insert at the end
+            sb.append(lines[n % lines.length]);
+        }
+        sb.insert(Math.min(at, sb.length()), spot);
+        sb.insert(Math.min(at2, sb.length()), spot2);
+        byte[] body = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
+        byte[] expected = reference(c, body);
+        Result whole = canonicalise(c, body, List.of(), Long.MAX_VALUE, seed);
+        assertEquals(show(expected), show(whole.canonical()), () -> "body " + show(body));
+        Result split = canonicalise(c, body, cuts, Long.MAX_VALUE, seed);
+        assertEquals(show(expected), show(split.canonical()), () -> "body " + show(body) + " cut at " + cuts);
+        assertEquals(expected.length, split.length());
+    }
+
+    @Provide
+    Arbitrary<String> spots() {
+        return Arbitraries.of("", "  ", " \t", "\t", " ", "\n", "\r", " \r\n", "\t\r\n", "\r\n\r\n", "\r\n \r\n",
+                "\r\n\r\n  x", "\r\n\r\n\t\r\n", "\n\n", "\r\r\n", "\n\r", "\u0001", "\u00e9\u00a0 ",
+                "\r\n\r\n\r\n\r\n");
+    }
+
     static String show(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n")
                 .replace("\t", "\\t");
