@@ -1,0 +1,254 @@
+package dev.aligned.store;
+
+import dev.aligned.dmarc.PublicSuffixList;
+import dev.aligned.dns.DomainName;
+import dev.aligned.report.Alignment;
+import dev.aligned.report.DkimAuthResult;
+import dev.aligned.report.OverrideReason;
+import dev.aligned.report.PolicyEvaluated;
+import dev.aligned.report.PolicyPublished;
+import dev.aligned.report.ReportRecord;
+import dev.aligned.report.SpfAuthResult;
+import dev.aligned.report.SpfScope;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The two rollups the analysis stage reads ({@code daily_totals}, {@code source_days}; schema V3), added in the
+ * transaction that stores a report. Alignment is recomputed here from {@code auth_results}: a passing DKIM
+ * signature or SPF check whose domain equals the From domain (strict) or shares its registrable domain by the
+ * public suffix list (relaxed), as the report's {@code adkim}/{@code aspf} say (relaxed when absent).
+ */
+final class AnalysisRollups {
+    static final int MAX_DKIM = 4;
+    static final int MAX_SPF = 2;
+    private static final int MAX_TEXT = 255;
+
+    private AnalysisRollups() {
+    }
+
+    /** The per-record facts the rollups are keyed by. */
+    record Facts(String sourceIp, String headerFrom, String disposition, String dkim, String spf, int dkimAligned,
+            int spfAligned, String dkimAuth, String spfAuth, String reasons) {
+        String hash() {
+            String joined = String.join("\u0000", headerFrom, disposition, dkim, spf, Integer.toString(dkimAligned),
+                    Integer.toString(spfAligned), dkimAuth, spfAuth, reasons);
+            try {
+                byte[] d = MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(d, 0, 16);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required by the JDK", e);
+            }
+        }
+    }
+
+    static Facts facts(PolicyPublished p, ReportRecord r) {
+        PolicyEvaluated pe = r.row().policyEvaluated();
+        String from = lower(r.identifiers().headerFrom());
+        boolean strictDkim = p.adkim().map(a -> a == Alignment.S).orElse(false);
+        boolean strictSpf = p.aspf().map(a -> a == Alignment.S).orElse(false);
+        int dkimAligned = 0;
+        List<String> dkim = new ArrayList<>();
+        for (DkimAuthResult d : r.dkim()) {
+            String result = d.result().map(v -> v.token()).orElse("");
+            if (result.equals("pass") && aligned(lower(d.domain()), from, strictDkim)) {
+                dkimAligned = 1;
+            }
+            if (dkim.size() < MAX_DKIM) {
+                dkim.add(cap(lower(d.domain())) + "/" + cap(d.selector().orElse("")) + "=" + result);
+            }
+        }
+        int spfAligned = 0;
+        List<String> spf = new ArrayList<>();
+        for (SpfAuthResult s : r.spf()) {
+            String result = s.result().map(v -> v.token()).orElse("");
+            boolean mfrom = s.scope().map(v -> v == SpfScope.MFROM).orElse(true);
+            if (mfrom && result.equals("pass") && aligned(lower(s.domain()), from, strictSpf)) {
+                spfAligned = 1;
+            }
+            if (spf.size() < MAX_SPF) {
+                String entry = cap(lower(s.domain())) + "=" + result;
+                if (mfrom) {
+                    spf.add(0, entry);
+                } else {
+                    spf.add(entry);
+                }
+            }
+        }
+        List<String> reasons = new ArrayList<>();
+        for (OverrideReason o : pe.reasons()) {
+            o.type().ifPresent(t -> {
+                if (!reasons.contains(t.token())) {
+                    reasons.add(t.token());
+                }
+            });
+        }
+        return new Facts(r.row().sourceIp(), cap(from), pe.disposition().map(v -> v.token()).orElse(""),
+                pe.dkim().map(v -> v.token()).orElse(""), pe.spf().map(v -> v.token()).orElse(""), dkimAligned,
+                spfAligned, String.join(" ", dkim), String.join(" ", spf), String.join(",", reasons));
+    }
+
+    /** True when {@code domain} is aligned with {@code from}: equal, or (relaxed) the same registrable domain. */
+    static boolean aligned(String domain, String from, boolean strict) {
+        if (domain.isEmpty() || from.isEmpty()) {
+            return false;
+        }
+        if (domain.equals(from)) {
+            return true;
+        }
+        if (strict) {
+            return false;
+        }
+        Optional<DomainName> a = organizational(domain);
+        return a.isPresent() && a.equals(organizational(from));
+    }
+
+    private static Optional<DomainName> organizational(String name) {
+        // not a domain name (reports are written by strangers): never aligned
+        return DomainName.parse(name).flatMap(PublicSuffixList.bundled()::registrableDomain);
+    }
+
+    private static String lower(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
+    }
+
+    /** At most {@link #MAX_TEXT} characters, no white space (the lists are space-separated). */
+    private static String cap(String s) {
+        String t = s.replaceAll("\\s", "_");
+        return t.length() <= MAX_TEXT ? t : t.substring(0, MAX_TEXT);
+    }
+
+    private record TotalKey(String disposition, String dkim, String spf, int dkimAligned, int spfAligned)
+            implements Comparable<TotalKey> {
+        @Override
+        public int compareTo(TotalKey o) {
+            return (disposition + "\u0000" + dkim + "\u0000" + spf + "\u0000" + dkimAligned + spfAligned)
+                    .compareTo(o.disposition + "\u0000" + o.dkim + "\u0000" + o.spf + "\u0000" + o.dkimAligned
+                            + o.spfAligned);
+        }
+    }
+
+    /** Adds the records of one report (sorted keys: concurrent writers lock rows in the same order). */
+    static void add(Connection conn, String domain, int day, PolicyPublished p, List<ReportRecord> records)
+            throws SQLException {
+        Map<TotalKey, long[]> totals = new TreeMap<>();
+        Map<String, Object[]> sources = new TreeMap<>(); // source_ip + hash -> {Facts, long[]}
+        for (ReportRecord r : records) {
+            Facts f = facts(p, r);
+            long n = r.row().count();
+            long[] t = totals.computeIfAbsent(new TotalKey(f.disposition(), f.dkim(), f.spf(), f.dkimAligned(),
+                    f.spfAligned()), x -> new long[2]);
+            t[0] += n;
+            t[1]++;
+            String hash = f.hash();
+            Object[] s = sources.computeIfAbsent(f.sourceIp() + "\u0000" + hash,
+                    x -> new Object[] {f, hash, new long[2]});
+            long[] c = (long[]) s[2];
+            c[0] += n;
+            c[1]++;
+        }
+        Map<String, long[]> selectors = new TreeMap<>(); // "d/selector" -> {messages, passed}
+        for (ReportRecord r : records) {
+            java.util.Set<String> once = new java.util.HashSet<>();
+            for (DkimAuthResult d : r.dkim().subList(0, Math.min(MAX_DKIM, r.dkim().size()))) {
+                String dd = cap(lower(d.domain()));
+                String sel = cap(d.selector().orElse("").trim());
+                if (sel.isEmpty() || !(dd.equals(domain) || dd.endsWith("." + domain)) || !once.add(dd + "/" + sel)) {
+                    continue;
+                }
+                long[] v = selectors.computeIfAbsent(dd + "/" + sel, x -> new long[2]);
+                v[0] += r.row().count();
+                if (d.result().map(x -> x.token().equals("pass")).orElse(false)) {
+                    v[1] += r.row().count();
+                }
+            }
+        }
+        if (!selectors.isEmpty()) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO dkim_selectors (domain, d, selector, "
+                    + "messages, passed, last_day) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (domain, d, selector) DO UPDATE "
+                    + "SET messages = dkim_selectors.messages + excluded.messages, passed = dkim_selectors.passed + "
+                    + "excluded.passed, last_day = CASE WHEN excluded.last_day > dkim_selectors.last_day "
+                    + "THEN excluded.last_day ELSE dkim_selectors.last_day END")) {
+                for (Map.Entry<String, long[]> e : selectors.entrySet()) {
+                    int slash = e.getKey().indexOf('/');
+                    ps.setString(1, domain);
+                    ps.setString(2, e.getKey().substring(0, slash));
+                    ps.setString(3, e.getKey().substring(slash + 1));
+                    ps.setLong(4, e.getValue()[0]);
+                    ps.setLong(5, e.getValue()[1]);
+                    ps.setInt(6, day);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO daily_totals (domain, day, disposition, dkim, "
+                + "spf, dkim_aligned, spf_aligned, messages, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (domain, day, disposition, dkim, spf, dkim_aligned, spf_aligned) DO UPDATE SET "
+                + "messages = daily_totals.messages + excluded.messages, "
+                + "records = daily_totals.records + excluded.records")) {
+            for (Map.Entry<TotalKey, long[]> e : totals.entrySet()) {
+                TotalKey k = e.getKey();
+                ps.setString(1, domain);
+                ps.setInt(2, day);
+                ps.setString(3, k.disposition());
+                ps.setString(4, k.dkim());
+                ps.setString(5, k.spf());
+                ps.setInt(6, k.dkimAligned());
+                ps.setInt(7, k.spfAligned());
+                ps.setLong(8, e.getValue()[0]);
+                ps.setLong(9, e.getValue()[1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO source_days (domain, day, source_ip, k, "
+                + "header_from, disposition, dkim, spf, dkim_aligned, spf_aligned, dkim_auth, spf_auth, reasons, "
+                + "messages, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (domain, day, source_ip, k) DO UPDATE SET "
+                + "messages = source_days.messages + excluded.messages, "
+                + "records = source_days.records + excluded.records")) {
+            int pending = 0;
+            for (Object[] s : sources.values()) {
+                Facts f = (Facts) s[0];
+                long[] c = (long[]) s[2];
+                int i = 0;
+                ps.setString(++i, domain);
+                ps.setInt(++i, day);
+                ps.setString(++i, f.sourceIp());
+                ps.setString(++i, (String) s[1]);
+                ps.setString(++i, f.headerFrom());
+                ps.setString(++i, f.disposition());
+                ps.setString(++i, f.dkim());
+                ps.setString(++i, f.spf());
+                ps.setInt(++i, f.dkimAligned());
+                ps.setInt(++i, f.spfAligned());
+                ps.setString(++i, f.dkimAuth());
+                ps.setString(++i, f.spfAuth());
+                ps.setString(++i, f.reasons());
+                ps.setLong(++i, c[0]);
+                ps.setLong(++i, c[1]);
+                ps.addBatch();
+                if (++pending == 500) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+}
