@@ -3,7 +3,6 @@ package dev.aligned.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aligned.store.IngestResult;
 import dev.aligned.store.Ingestor;
 import dev.aligned.store.ReportOutcome;
 import dev.aligned.store.ReportStore;
@@ -76,8 +75,7 @@ final class ImportCommand implements Callable<Integer> {
         try (ReportStore store = db.open()) {
             Ingestor ingestor = Ingestor.builder(store).build();
             Progress bar = new Progress(err, files.size(), progress);
-            for (Path f : files) {
-                IngestResult r = ingestor.ingest(f);
+            ingestor.ingestAll(files, r -> { // parses the next file while this one is stored
                 for (ReportOutcome o : r.outcomes()) {
                     switch (o) {
                         case ReportOutcome.New n -> fresh++;
@@ -91,7 +89,7 @@ final class ImportCommand implements Callable<Integer> {
                 }
                 records += r.records();
                 bar.step(fresh, duplicate, failures.size(), records);
-            }
+            });
             bar.done();
         } catch (StoreException e) {
             err.println("aligned import: " + e.getMessage());

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -42,31 +43,72 @@ final class AnalysisRollups {
     record Facts(String sourceIp, String headerFrom, String disposition, String dkim, String spf, int dkimAligned,
             int spfAligned, String dkimAuth, String spfAuth, String reasons) {
         String hash() {
-            String joined = String.join("\u0000", headerFrom, disposition, dkim, spf, Integer.toString(dkimAligned),
+            return new Memo().hash(this);
+        }
+
+        private String joined() {
+            return String.join("\u0000", headerFrom, disposition, dkim, spf, Integer.toString(dkimAligned),
                     Integer.toString(spfAligned), dkimAuth, spfAuth, reasons);
+        }
+    }
+
+    /**
+     * What one report's records share: their domains, registrable domains and facts recur from record to record, so
+     * each is normalised, looked up in the public suffix list or hashed once per report. Lives for one report (the
+     * report's record limit bounds it).
+     */
+    static final class Memo {
+        private final Map<String, String> lowered = new HashMap<>();
+        private final Map<String, String> capped = new HashMap<>();
+        private final Map<String, Optional<DomainName>> organizational = new HashMap<>();
+        private final Map<String, String> hashes = new HashMap<>();
+        private final MessageDigest sha256;
+
+        Memo() {
             try {
-                byte[] d = MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
-                return HexFormat.of().formatHex(d, 0, 16);
+                sha256 = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is required by the JDK", e);
             }
         }
+
+        String lower(String s) {
+            return lowered.computeIfAbsent(s, AnalysisRollups::lower);
+        }
+
+        String cap(String s) {
+            return capped.computeIfAbsent(s, AnalysisRollups::cap);
+        }
+
+        Optional<DomainName> organizational(String name) {
+            return organizational.computeIfAbsent(name, AnalysisRollups::organizational);
+        }
+
+        String hash(Facts f) {
+            return hashes.computeIfAbsent(f.joined(),
+                    j -> HexFormat.of().formatHex(sha256.digest(j.getBytes(StandardCharsets.UTF_8)), 0, 16));
+        }
     }
 
     static Facts facts(PolicyPublished p, ReportRecord r) {
+        return facts(p, r, new Memo());
+    }
+
+    static Facts facts(PolicyPublished p, ReportRecord r, Memo memo) {
         PolicyEvaluated pe = r.row().policyEvaluated();
-        String from = lower(r.identifiers().headerFrom());
+        String from = memo.lower(r.identifiers().headerFrom());
         boolean strictDkim = p.adkim().map(a -> a == Alignment.S).orElse(false);
         boolean strictSpf = p.aspf().map(a -> a == Alignment.S).orElse(false);
         int dkimAligned = 0;
         List<String> dkim = new ArrayList<>();
         for (DkimAuthResult d : r.dkim()) {
             String result = d.result().map(v -> v.token()).orElse("");
-            if (result.equals("pass") && aligned(lower(d.domain()), from, strictDkim)) {
+            String dd = memo.lower(d.domain());
+            if (result.equals("pass") && aligned(dd, from, strictDkim, memo)) {
                 dkimAligned = 1;
             }
             if (dkim.size() < MAX_DKIM) {
-                dkim.add(cap(lower(d.domain())) + "/" + cap(d.selector().orElse("")) + "=" + result);
+                dkim.add(memo.cap(dd) + "/" + memo.cap(d.selector().orElse("")) + "=" + result);
             }
         }
         int spfAligned = 0;
@@ -74,11 +116,12 @@ final class AnalysisRollups {
         for (SpfAuthResult s : r.spf()) {
             String result = s.result().map(v -> v.token()).orElse("");
             boolean mfrom = s.scope().map(v -> v == SpfScope.MFROM).orElse(true);
-            if (mfrom && result.equals("pass") && aligned(lower(s.domain()), from, strictSpf)) {
+            String sd = memo.lower(s.domain());
+            if (mfrom && result.equals("pass") && aligned(sd, from, strictSpf, memo)) {
                 spfAligned = 1;
             }
             if (spf.size() < MAX_SPF) {
-                String entry = cap(lower(s.domain())) + "=" + result;
+                String entry = memo.cap(sd) + "=" + result;
                 if (mfrom) {
                     spf.add(0, entry);
                 } else {
@@ -94,13 +137,17 @@ final class AnalysisRollups {
                 }
             });
         }
-        return new Facts(r.row().sourceIp(), cap(from), pe.disposition().map(v -> v.token()).orElse(""),
+        return new Facts(r.row().sourceIp(), memo.cap(from), pe.disposition().map(v -> v.token()).orElse(""),
                 pe.dkim().map(v -> v.token()).orElse(""), pe.spf().map(v -> v.token()).orElse(""), dkimAligned,
                 spfAligned, String.join(" ", dkim), String.join(" ", spf), String.join(",", reasons));
     }
 
     /** True when {@code domain} is aligned with {@code from}: equal, or (relaxed) the same registrable domain. */
     static boolean aligned(String domain, String from, boolean strict) {
+        return aligned(domain, from, strict, new Memo());
+    }
+
+    private static boolean aligned(String domain, String from, boolean strict, Memo memo) {
         if (domain.isEmpty() || from.isEmpty()) {
             return false;
         }
@@ -110,8 +157,8 @@ final class AnalysisRollups {
         if (strict) {
             return false;
         }
-        Optional<DomainName> a = organizational(domain);
-        return a.isPresent() && a.equals(organizational(from));
+        Optional<DomainName> a = memo.organizational(domain);
+        return a.isPresent() && a.equals(memo.organizational(from));
     }
 
     private static Optional<DomainName> organizational(String name) {
@@ -126,17 +173,35 @@ final class AnalysisRollups {
 
     /** At most {@link #MAX_TEXT} characters, no white space (the lists are space-separated). */
     private static String cap(String s) {
-        String t = s.replaceAll("\\s", "_");
+        String t = s;
+        for (int i = 0; i < s.length(); i++) {
+            if (isSpace(s.charAt(i))) { // as the regex \\s: space, tab, new line, vertical tab, form feed, return
+                char[] c = s.toCharArray();
+                for (int j = i; j < c.length; j++) {
+                    if (isSpace(c[j])) {
+                        c[j] = '_';
+                    }
+                }
+                t = new String(c);
+                break;
+            }
+        }
         return t.length() <= MAX_TEXT ? t : t.substring(0, MAX_TEXT);
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     private record TotalKey(String disposition, String dkim, String spf, int dkimAligned, int spfAligned)
             implements Comparable<TotalKey> {
+        private static final java.util.Comparator<TotalKey> ORDER = java.util.Comparator
+                .comparing(TotalKey::disposition).thenComparing(TotalKey::dkim).thenComparing(TotalKey::spf)
+                .thenComparingInt(TotalKey::dkimAligned).thenComparingInt(TotalKey::spfAligned);
+
         @Override
         public int compareTo(TotalKey o) {
-            return (disposition + "\u0000" + dkim + "\u0000" + spf + "\u0000" + dkimAligned + spfAligned)
-                    .compareTo(o.disposition + "\u0000" + o.dkim + "\u0000" + o.spf + "\u0000" + o.dkimAligned
-                            + o.spfAligned);
+            return ORDER.compare(this, o);
         }
     }
 
@@ -145,14 +210,15 @@ final class AnalysisRollups {
             throws SQLException {
         Map<TotalKey, long[]> totals = new TreeMap<>();
         Map<String, Object[]> sources = new TreeMap<>(); // source_ip + hash -> {Facts, long[]}
+        Memo memo = new Memo();
         for (ReportRecord r : records) {
-            Facts f = facts(p, r);
+            Facts f = facts(p, r, memo);
             long n = r.row().count();
             long[] t = totals.computeIfAbsent(new TotalKey(f.disposition(), f.dkim(), f.spf(), f.dkimAligned(),
                     f.spfAligned()), x -> new long[2]);
             t[0] += n;
             t[1]++;
-            String hash = f.hash();
+            String hash = memo.hash(f);
             Object[] s = sources.computeIfAbsent(f.sourceIp() + "\u0000" + hash,
                     x -> new Object[] {f, hash, new long[2]});
             long[] c = (long[]) s[2];
@@ -163,8 +229,8 @@ final class AnalysisRollups {
         for (ReportRecord r : records) {
             java.util.Set<String> once = new java.util.HashSet<>();
             for (DkimAuthResult d : r.dkim().subList(0, Math.min(MAX_DKIM, r.dkim().size()))) {
-                String dd = cap(lower(d.domain()));
-                String sel = cap(d.selector().orElse("").trim());
+                String dd = memo.cap(memo.lower(d.domain()));
+                String sel = memo.cap(d.selector().orElse("").trim());
                 if (sel.isEmpty() || !(dd.equals(domain) || dd.endsWith("." + domain)) || !once.add(dd + "/" + sel)) {
                     continue;
                 }

@@ -13,6 +13,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Ingests report inputs exactly once: archives the original bytes ({@link ReportStore#archive}), reads them with
@@ -45,24 +49,116 @@ public final class Ingestor {
 
     /** Ingests one file. A file that cannot be read or exceeds the size limit is a failed outcome. */
     public IngestResult ingest(Path file) {
+        return finish(stage(file));
+    }
+
+    /**
+     * Ingests {@code files} in order, handing each result to {@code each} on the calling thread, with the same
+     * outcome as {@link #ingest(Path)} file by file, but in a two-stage pipeline: one thread reads, archives and
+     * parses the next files while the calling thread stores the previous one, so on two cores an import costs about
+     * the slower of parse and store rather than their sum. At most two parsed files wait between the stages (memory
+     * stays bounded by the reader's limits). Exactly once as before: a file is archived (committed) before it is
+     * parsed, so a crash leaves it {@link BlobState#RECEIVED} and the next import or {@link #resumePending} stores
+     * it. A {@link StoreException} from either stage stops the pipeline and is thrown here.
+     */
+    public void ingestAll(List<Path> files, Consumer<IngestResult> each) {
+        Objects.requireNonNull(each, "each");
+        List<Path> todo = List.copyOf(files);
+        if (todo.size() < 2) {
+            todo.forEach(f -> each.accept(ingest(f)));
+            return;
+        }
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2); // Staged, or the RuntimeException that stopped it
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread parser = Thread.ofPlatform().daemon().name("aligned-ingest-parse").start(() -> {
+            try {
+                for (Path f : todo) {
+                    if (stop.get()) {
+                        return;
+                    }
+                    Object item;
+                    try {
+                        item = stage(f);
+                    } catch (RuntimeException e) {
+                        item = e;
+                    }
+                    queue.put(item);
+                    if (item instanceof RuntimeException) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the storing side gave up: nothing more to hand over
+            }
+        });
+        boolean done = false;
+        try {
+            for (int i = 0; i < todo.size(); i++) {
+                Object item = queue.take();
+                if (item instanceof RuntimeException e) {
+                    throw e;
+                }
+                each.accept(finish((Staged) item));
+            }
+            done = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while importing " + todo.size() + " files", e);
+        } finally {
+            stop.set(true);
+            if (!done) {
+                parser.interrupt();
+                queue.clear(); // unblocks a parser waiting to hand over
+            }
+            try {
+                parser.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** What the first stage hands to the second: a finished result, or parsed results to store. */
+    private sealed interface Staged permits Done, ToStore {
+    }
+
+    private record Done(IngestResult result) implements Staged {
+    }
+
+    private record ToStore(String source, Archived archived, List<ReportResult> results) implements Staged {
+    }
+
+    private IngestResult finish(Staged staged) {
+        return switch (staged) {
+            case Done d -> d.result();
+            case ToStore t -> {
+                StoreResult r = store.store(t.archived(), t.results());
+                yield new IngestResult(t.source(), Optional.of(t.archived().sha256()), !t.archived().isNew(),
+                        r.outcomes());
+            }
+        };
+    }
+
+    /** Reads, archives and parses one file (everything but the store). */
+    private Staged stage(Path file) {
         String source = file.toString();
         try {
             long size = Files.size(file);
             if (size > maxInputBytes) {
-                return failed(source, source + ": file is " + size + " bytes, more than the " + maxInputBytes
-                        + "-byte input limit (Ingestor.maxInputBytes); split it (one report per file) or raise the limit");
+                return new Done(failed(source, source + ": file is " + size + " bytes, more than the " + maxInputBytes
+                        + "-byte input limit (Ingestor.maxInputBytes); split it (one report per file) or raise the limit"));
             }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(file)) {
                 bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxInputBytes + 1));
             }
             if (bytes.length > maxInputBytes) {
-                return failed(source, source + ": file grew beyond the " + maxInputBytes
-                        + "-byte input limit while being read");
+                return new Done(failed(source, source + ": file grew beyond the " + maxInputBytes
+                        + "-byte input limit while being read"));
             }
-            return ingest(source, bytes);
+            return stage(source, bytes);
         } catch (IOException e) {
-            return failed(source, source + ": cannot read file: " + e);
+            return new Done(failed(source, source + ": cannot read file: " + e));
         }
     }
 
@@ -72,20 +168,22 @@ public final class Ingestor {
 
     /** Ingests one input given as bytes; {@code source} names it in outcomes and errors. */
     public IngestResult ingest(String source, byte[] bytes) {
+        return finish(stage(source, bytes));
+    }
+
+    private Staged stage(String source, byte[] bytes) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(bytes, "bytes");
         if (bytes.length > maxInputBytes) {
-            return failed(source, source + ": input is " + bytes.length + " bytes, more than the " + maxInputBytes
-                    + "-byte input limit (Ingestor.maxInputBytes)");
+            return new Done(failed(source, source + ": input is " + bytes.length + " bytes, more than the "
+                    + maxInputBytes + "-byte input limit (Ingestor.maxInputBytes)"));
         }
         Archived a = store.archive(source, bytes);
         if (a.state() == BlobState.PARSED) {
             List<ReportOutcome> dups = Collections.nCopies(Math.max(1, a.reports()), new ReportOutcome.Duplicate(source));
-            return new IngestResult(source, Optional.of(a.sha256()), true, dups);
+            return new Done(new IngestResult(source, Optional.of(a.sha256()), true, dups));
         }
-        List<ReportResult> results = reader.read(source, new ByteArrayInputStream(bytes));
-        StoreResult r = store.store(a, results);
-        return new IngestResult(source, Optional.of(a.sha256()), !a.isNew(), r.outcomes());
+        return new ToStore(source, a, reader.read(source, new ByteArrayInputStream(bytes)));
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every {@link ReportStore} database must have; run against SQLite files and a real PostgreSQL by
@@ -100,6 +101,38 @@ abstract class ReportStoreContract {
         assertEquals("209.85.220.69", first.sourceIp());
         assertEquals(Instant.ofEpochSecond(BEGIN), first.begin().orElseThrow());
         assertEquals("example.com=pass", first.spfResults());
+    }
+
+    @Test
+    void ingestAllPipelinesFilesWithTheOutcomesOfIngestingThemOneByOneAndInOrder(@TempDir Path dir)
+            throws IOException {
+        Path nice = corpus("parsedmarc/extract_report/nice-input.xml");
+        Path copy = Files.copy(nice, dir.resolve("copy.xml"));
+        Path gz = corpus("parsedmarc/extract_report/nice-input.xml.gz");
+        Path junk = Files.writeString(dir.resolve("junk.xml"), "<feedback><report_metadata>");
+        Path missing = dir.resolve("missing.xml");
+        List<Path> files = List.of(nice, copy, gz, junk, missing);
+        List<IngestResult> piped = new ArrayList<>();
+        ingestor.ingestAll(files, piped::add);
+
+        assertEquals(files.stream().map(Path::toString).toList(), piped.stream().map(IngestResult::source).toList());
+        assertEquals(1, piped.get(0).newReports());
+        assertTrue(piped.get(1).alreadyArchived(), "the same bytes under another name");
+        assertEquals(1, piped.get(1).duplicates());
+        assertEquals(1, piped.get(2).duplicates(), "the same report gzipped");
+        assertEquals(1, piped.get(3).failures().size());
+        assertTrue(piped.get(4).failures().get(0).error().contains("cannot read file"), piped.get(4).toString());
+        assertEquals(1, store.stats().reports());
+        assertEquals(3, store.stats().blobs(), "the xml, the gzip and the junk (a missing file is not archived)");
+        assertEquals(1, store.stats().unparsedBlobs(), "only the junk, recorded as failed: nothing left received");
+
+        // the same files again, one by one: the same outcomes as the pipeline's second pass
+        List<IngestResult> again = new ArrayList<>();
+        ingestor.ingestAll(files, again::add);
+        for (int i = 0; i < files.size(); i++) {
+            assertEquals(ingestor.ingest(files.get(i)).outcomes().size(), again.get(i).outcomes().size(),
+                    files.get(i).toString());
+        }
     }
 
     @Test
