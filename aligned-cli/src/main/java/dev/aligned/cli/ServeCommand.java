@@ -208,8 +208,11 @@ final class ServeCommand implements Callable<Integer> {
                 .or(() -> Optional.ofNullable(env.get("ALIGNED_DB_PASSWORD")).map(Secret::of));
         String display = IngestCommand.display(url);
         Optional<ReportingConfig> reportingCfg;
+        Optional<dev.aligned.server.analysis.AlertsConfig> alertsCfg;
         try {
             reportingCfg = config == null ? Optional.empty() : ReportingConfig.loadIfPresent(config, env);
+            alertsCfg = config == null ? Optional.empty()
+                    : dev.aligned.server.analysis.AlertsConfig.loadIfPresent(config, env);
         } catch (IOException e) {
             err.println("aligned serve: cannot read " + config + ": " + e.getMessage());
             return 2;
@@ -238,6 +241,15 @@ final class ServeCommand implements Callable<Integer> {
             components(store, url, password.map(Secret::reveal).orElse(null), out).forEach(b::component);
             if (reporting != null) {
                 b.component(reporting.scheduler(Duration.ofMinutes(1), Duration.ofMinutes(5)));
+            }
+            if (alertsCfg.isPresent()) {
+                b.component(dev.aligned.server.analysis.AlertsComponent.builder(alertsCfg.get(),
+                        dev.aligned.server.analysis.Analysis.builder().url(url)
+                                .password(password.map(Secret::reveal).orElse(null)).dns(dns.resolver()).build())
+                        .log(line -> {
+                            err.println(line);
+                            err.flush();
+                        }).build());
             }
             try (AlignedServer running = b.build()) {
                 out.println("Aligned serving " + display);

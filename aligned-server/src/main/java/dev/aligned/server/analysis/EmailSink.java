@@ -18,6 +18,11 @@ final class EmailSink implements AlertSink {
     private final InternetAddress[] to;
 
     EmailSink(Properties smtp, String from, List<String> to) {
+        this(smtp, from, to, null, "");
+    }
+
+    /** With a login: {@code user} (null for none) and its password, handed only to the SMTP authenticator. */
+    EmailSink(Properties smtp, String from, List<String> to, String user, String password) {
         Objects.requireNonNull(smtp, "smtp");
         if (to.isEmpty()) {
             throw new IllegalArgumentException("alert e-mail needs at least one recipient");
@@ -26,7 +31,12 @@ final class EmailSink implements AlertSink {
         p.putAll(smtp);
         p.putIfAbsent("mail.smtp.connectiontimeout", "10000");
         p.putIfAbsent("mail.smtp.timeout", "10000");
-        this.session = Session.getInstance(p);
+        this.session = user == null ? Session.getInstance(p) : Session.getInstance(p, new jakarta.mail.Authenticator() {
+            @Override
+            protected jakarta.mail.PasswordAuthentication getPasswordAuthentication() {
+                return new jakarta.mail.PasswordAuthentication(user, password);
+            }
+        });
         try {
             this.from = new InternetAddress(from, true);
             this.to = new InternetAddress[to.size()];

@@ -45,7 +45,7 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final int MAX_FILE_CHARS = 1 << 20;
     private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http", "milter",
-            "reporting");
+            "reporting", "alerts");
     private static final Set<String> SMTP = Set.of("listen", "max_message_bytes");
     private static final Set<String> HTTP = Set.of("listen", "max_upload_bytes", "token");
     private static final Set<String> DATABASE = Set.of("url", "password");

@@ -122,7 +122,7 @@ class IngestConfigTest {
                   - poll_interval: 10s
                 """, Map.of("PW", SECRET));
         assertEquals(List.of(
-                "databse: unknown key; known keys here: database, directories, http, imap, milter, reporting, smtp",
+                "databse: unknown key; known keys here: alerts, database, directories, http, imap, milter, reporting, smtp",
                 "imap[0].user: missing",
                 "imap[0].security: expected one of tls, starttls, none, got 'ssl'",
                 "imap[0].poll_interval: expected a duration such as 30s, 5m or 1h, got 'soon'",
