@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aligned.server.AlignedServer;
-import dev.aligned.server.ingest.ConfigError;
 import dev.aligned.server.ingest.HttpUploadServer;
 import dev.aligned.server.ingest.ReceiverSettings;
 import dev.aligned.server.ingest.SmtpReceiver;
-import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.DirectorySource;
 import dev.aligned.server.ingest.FileClaims;
 import dev.aligned.server.ingest.ImapMailbox;
@@ -27,7 +25,6 @@ import dev.aligned.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
@@ -150,20 +147,7 @@ final class IngestCommand implements Callable<Integer> {
 
     /** Reads {@code file}, or prints every problem (prefixed {@code aligned COMMAND:}) and returns null. */
     static IngestConfig loadConfig(Path file, Map<String, String> env, PrintWriter err, String command) {
-        try {
-            return IngestConfig.load(file, env);
-        } catch (NoSuchFileException e) {
-            err.println("aligned " + command + ": " + file + ": no such file; see docs/configuration.md for an example");
-        } catch (IOException e) {
-            err.println("aligned " + command + ": cannot read " + file + ": " + e.getMessage());
-        } catch (ConfigException e) {
-            err.println("aligned " + command + ": " + file + ": " + e.errors().size() + " problem"
-                    + (e.errors().size() == 1 ? "" : "s"));
-            for (ConfigError x : e.errors()) {
-                err.println("  " + x);
-            }
-        }
-        return null;
+        return ConfigFiles.load(file, err, command, "docs/configuration.md", () -> IngestConfig.load(file, env));
     }
 
     static String display(String url) {

@@ -1,6 +1,5 @@
 package dev.aligned.cli;
 
-import dev.aligned.server.ingest.ConfigError;
 import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.milter.MilterConfig;
 import dev.aligned.server.milter.MilterServer;
@@ -105,11 +104,7 @@ final class MilterCommand implements Callable<Integer> {
                 err.println("aligned milter: " + config + ": no such file; see docs/milter.md for an example");
                 return 2;
             } catch (ConfigException e) {
-                err.println("aligned milter: " + config + ": " + e.errors().size() + " problem"
-                        + (e.errors().size() == 1 ? "" : "s"));
-                for (ConfigError x : e.errors()) {
-                    err.println("  " + x);
-                }
+                ConfigFiles.printProblems(err, "milter", config, e, "");
                 return 2;
             }
         }
@@ -144,11 +139,7 @@ final class MilterCommand implements Callable<Integer> {
                         b.failureReporter(reporting.failures());
                     }
                 } catch (ConfigException e) {
-                    err.println("aligned milter: " + config + ": " + e.errors().size() + " problem"
-                            + (e.errors().size() == 1 ? "" : "s") + " in the reporting section");
-                    for (ConfigError x : e.errors()) {
-                        err.println("  " + x);
-                    }
+                    ConfigFiles.printProblems(err, "milter", config, e, " in the reporting section");
                     return 2;
                 }
             }

@@ -1,13 +1,9 @@
 package dev.aligned.cli;
 
-import dev.aligned.server.ingest.ConfigError;
-import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.Secret;
 import dev.aligned.server.reporting.ReportingConfig;
 import dev.aligned.store.DataDirectory;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -19,20 +15,7 @@ final class ReportingSetup {
 
     /** The configuration, or null after printing every problem to {@code err}. */
     static ReportingConfig load(Path file, Map<String, String> env, PrintWriter err, String command) {
-        try {
-            return ReportingConfig.load(file, env);
-        } catch (NoSuchFileException e) {
-            err.println("aligned " + command + ": " + file + ": no such file; see docs/receiver.md for an example");
-        } catch (IOException e) {
-            err.println("aligned " + command + ": cannot read " + file + ": " + e.getMessage());
-        } catch (ConfigException e) {
-            err.println("aligned " + command + ": " + file + ": " + e.errors().size() + " problem"
-                    + (e.errors().size() == 1 ? "" : "s"));
-            for (ConfigError x : e.errors()) {
-                err.println("  " + x);
-            }
-        }
-        return null;
+        return ConfigFiles.load(file, err, command, "docs/receiver.md", () -> ReportingConfig.load(file, env));
     }
 
     /** {@code --db}, else the file's {@code database.url}, else the default SQLite file. */

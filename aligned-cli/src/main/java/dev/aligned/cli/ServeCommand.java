@@ -5,7 +5,6 @@ import dev.aligned.server.ServerComponent;
 import dev.aligned.server.ingest.FileClaims;
 import dev.aligned.server.ingest.IngestConfig;
 import dev.aligned.server.ingest.MailboxLock;
-import dev.aligned.server.ingest.ConfigError;
 import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.Secret;
 import dev.aligned.server.reporting.ReceiverReporting;
@@ -217,11 +216,7 @@ final class ServeCommand implements Callable<Integer> {
             err.println("aligned serve: cannot read " + config + ": " + e.getMessage());
             return 2;
         } catch (ConfigException e) {
-            err.println("aligned serve: " + config + ": " + e.errors().size() + " problem"
-                    + (e.errors().size() == 1 ? "" : "s"));
-            for (ConfigError x : e.errors()) {
-                err.println("  " + x);
-            }
+            ConfigFiles.printProblems(err, "serve", config, e, "");
             return 2;
         }
         if (reportingCfg.isPresent() && reportingCfg.get().smtp().isEmpty() && reportingCfg.get().dryRun().isEmpty()) {

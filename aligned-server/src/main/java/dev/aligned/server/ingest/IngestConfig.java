@@ -1,24 +1,19 @@
 package dev.aligned.server.ingest;
 
+import dev.aligned.server.config.ConfigReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -42,7 +37,6 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
         List<ImapMailbox> mailboxes, List<WatchedDirectory> directories, Optional<ReceiverSettings> smtp,
         Optional<ReceiverSettings> http) {
 
-    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final int MAX_FILE_CHARS = 1 << 20;
     private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http", "milter",
             "reporting", "alerts");
@@ -90,15 +84,9 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
     }
 
     static IngestConfig parse(Path file, String text, Map<String, String> env, Path base) throws ConfigException {
-        LoaderOptions opts = new LoaderOptions();
-        opts.setAllowDuplicateKeys(false);
-        opts.setMaxAliasesForCollections(10);
-        opts.setAllowRecursiveKeys(false);
-        opts.setNestingDepthLimit(20);
-        opts.setCodePointLimit(MAX_FILE_CHARS);
         Object root;
         try {
-            root = new Yaml(new SafeConstructor(opts)).load(text);
+            root = ConfigReader.yaml(MAX_FILE_CHARS).load(text);
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = m == null ? "" : "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ": ";
@@ -125,35 +113,37 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
 
     /** Walks the YAML tree, collecting errors instead of stopping at the first. */
     private static final class Parser {
-        final Map<String, String> env;
-        final List<ConfigError> errors = new ArrayList<>();
+        final ConfigReader r;
+        final List<ConfigError> errors;
 
         Parser(Map<String, String> env) {
-            this.env = env;
+            this.r = new ConfigReader(env);
+            this.errors = r.errors();
         }
 
-        void error(String key, String message) {
-            errors.add(new ConfigError(key, message));
+        /** {@code 90} (seconds), {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+        Duration duration(String key, Object node, Duration dflt) {
+            return r.duration(key, node, dflt, ChronoUnit.HOURS, "30s, 5m or 1h");
         }
 
         IngestConfig config(Object root, Path base) {
-            Map<String, Object> top = map("(top)", root == null ? Map.of() : root);
+            Map<String, Object> top = r.mapOrNull("(top)", root == null ? Map.of() : root);
             if (top == null) {
                 return null;
             }
-            unknown("", top, TOP);
+            r.unknown("", top, TOP);
             Optional<String> url = Optional.empty();
             Optional<Secret> dbPassword = Optional.empty();
             if (top.get("database") != null) {
-                Map<String, Object> db = map("database", top.get("database"));
+                Map<String, Object> db = r.mapOrNull("database", top.get("database"));
                 if (db != null) {
-                    unknown("database.", db, DATABASE);
-                    url = Optional.ofNullable(string("database.url", db.get("url")));
-                    dbPassword = Optional.ofNullable(string("database.password", db.get("password"))).map(Secret::of);
+                    r.unknown("database.", db, DATABASE);
+                    url = Optional.ofNullable(r.string("database.url", db.get("url")));
+                    dbPassword = Optional.ofNullable(r.string("database.password", db.get("password"))).map(Secret::of);
                 }
             }
             List<ImapMailbox> boxes = new ArrayList<>();
-            List<Object> imap = list("imap", top.get("imap"));
+            List<Object> imap = r.list("imap", top.get("imap"));
             for (int i = 0; i < imap.size(); i++) {
                 ImapMailbox b = mailbox("imap[" + i + "].", imap.get(i));
                 if (b != null) {
@@ -161,7 +151,7 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                 }
             }
             List<WatchedDirectory> dirs = new ArrayList<>();
-            List<Object> ds = list("directories", top.get("directories"));
+            List<Object> ds = r.list("directories", top.get("directories"));
             for (int i = 0; i < ds.size(); i++) {
                 WatchedDirectory d = directory("directories[" + i + "].", ds.get(i), base);
                 if (d != null) {
@@ -174,12 +164,12 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                     "max_upload_bytes", 8025));
             if (imap.isEmpty() && ds.isEmpty() && !top.containsKey("smtp") && !top.containsKey("http")
                     && !top.containsKey("reporting") && errors.isEmpty()) {
-                error("imap", "no source configured: add an 'imap' mailbox, a 'directories' entry, 'smtp' or 'http'");
+                r.error("imap", "no source configured: add an 'imap' mailbox, a 'directories' entry, 'smtp' or 'http'");
             }
             List<String> names = new ArrayList<>();
             for (int i = 0; i < boxes.size(); i++) {
                 if (names.contains(boxes.get(i).name())) {
-                    error("imap[" + i + "].name", "'" + boxes.get(i).name() + "' is used by another mailbox; "
+                    r.error("imap[" + i + "].name", "'" + boxes.get(i).name() + "' is used by another mailbox; "
                             + "give each mailbox its own name");
                 }
                 names.add(boxes.get(i).name());
@@ -192,13 +182,13 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
             if (node == null) {
                 return null;
             }
-            Map<String, Object> m = map(key, node);
+            Map<String, Object> m = r.mapOrNull(key, node);
             if (m == null) {
                 return null;
             }
-            unknown(key + ".", m, known);
+            r.unknown(key + ".", m, known);
             int before = errors.size();
-            String listen = stringOr(key + ".listen", m.get("listen"), "127.0.0.1:" + defaultPort);
+            String listen = r.stringOr(key + ".listen", m.get("listen"), "127.0.0.1:" + defaultPort);
             String host = "127.0.0.1";
             String portText = listen;
             int colon = listen.lastIndexOf(':');
@@ -213,17 +203,17 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                 // reported below
             }
             if (port < 0 || port > 65535 || host.isBlank()) {
-                error(key + ".listen", "expected HOST:PORT (e.g. 127.0.0.1:" + defaultPort + ") or a port, got '"
+                r.error(key + ".listen", "expected HOST:PORT (e.g. 127.0.0.1:" + defaultPort + ") or a port, got '"
                         + listen + "'");
             }
-            long max = size(key + "." + sizeKey, m.get(sizeKey), 64L << 20);
+            long max = r.size(key + "." + sizeKey, m.get(sizeKey), 64L << 20);
             if (max < 1024 || max > Integer.MAX_VALUE - 16) {
-                error(key + "." + sizeKey, "must be between 1KiB and 2GiB, got " + max);
+                r.error(key + "." + sizeKey, "must be between 1KiB and 2GiB, got " + max);
             }
-            Optional<Secret> token = Optional.ofNullable(string(key + ".token", m.get("token"))).map(Secret::of);
+            Optional<Secret> token = Optional.ofNullable(r.string(key + ".token", m.get("token"))).map(Secret::of);
             boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
             if (key.equals("http") && token.isEmpty() && !loopback && !m.containsKey("token")) {
-                error("http.token", "required when listening on " + host + " (not loopback): write token: "
+                r.error("http.token", "required when listening on " + host + " (not loopback): write token: "
                         + "${ALIGNED_UPLOAD_TOKEN} and set that variable");
             }
             if (errors.size() > before) {
@@ -233,35 +223,35 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
         }
 
         ImapMailbox mailbox(String pre, Object node) {
-            Map<String, Object> m = map(pre.substring(0, pre.length() - 1), node);
+            Map<String, Object> m = r.mapOrNull(pre.substring(0, pre.length() - 1), node);
             if (m == null) {
                 return null;
             }
-            unknown(pre, m, IMAP);
+            r.unknown(pre, m, IMAP);
             int before = errors.size();
-            String host = required(pre + "host", m);
-            String user = required(pre + "user", m);
-            String password = string(pre + "password", m.get("password"));
+            String host = r.required(pre + "host", m);
+            String user = r.required(pre + "user", m);
+            String password = r.string(pre + "password", m.get("password"));
             if (password == null && !m.containsKey("password")) {
-                error(pre + "password", "missing; write password: ${ALIGNED_IMAP_PASSWORD} and set that "
+                r.error(pre + "password", "missing; write password: ${ALIGNED_IMAP_PASSWORD} and set that "
                         + "environment variable (keep passwords out of the file)");
             }
-            ImapSecurity security = enumValue(pre + "security", m.get("security"), ImapSecurity.class, ImapSecurity.TLS);
-            AfterIngest after = enumValue(pre + "after_ingest", m.get("after_ingest"), AfterIngest.class,
+            ImapSecurity security = r.enumValue(pre + "security", m.get("security"), ImapSecurity.class, ImapSecurity.TLS);
+            AfterIngest after = r.enumValue(pre + "after_ingest", m.get("after_ingest"), AfterIngest.class,
                     AfterIngest.MOVE);
-            int port = (int) number(pre + "port", m.get("port"), ImapMailbox.defaultPort(security));
-            String name = stringOr(pre + "name", m.get("name"), user + "@" + host);
-            String folder = stringOr(pre + "folder", m.get("folder"), "INBOX");
-            String processed = stringOr(pre + "processed_folder", m.get("processed_folder"), "Aligned/Processed");
-            String error = stringOr(pre + "error_folder", m.get("error_folder"), "Aligned/Error");
+            int port = (int) r.number(pre + "port", m.get("port"), ImapMailbox.defaultPort(security));
+            String name = r.stringOr(pre + "name", m.get("name"), user + "@" + host);
+            String folder = r.stringOr(pre + "folder", m.get("folder"), "INBOX");
+            String processed = r.stringOr(pre + "processed_folder", m.get("processed_folder"), "Aligned/Processed");
+            String error = r.stringOr(pre + "error_folder", m.get("error_folder"), "Aligned/Error");
             Duration poll = duration(pre + "poll_interval", m.get("poll_interval"), Duration.ofMinutes(1));
             Duration timeout = duration(pre + "timeout", m.get("timeout"), Duration.ofSeconds(30));
-            boolean idle = bool(pre + "idle", m.get("idle"), true);
-            long maxBytes = size(pre + "max_message_bytes", m.get("max_message_bytes"), 64L << 20);
-            long maxPerPoll = number(pre + "max_messages_per_poll", m.get("max_messages_per_poll"), 500);
+            boolean idle = r.bool(pre + "idle", m.get("idle"), true);
+            long maxBytes = r.size(pre + "max_message_bytes", m.get("max_message_bytes"), 64L << 20);
+            long maxPerPoll = r.number(pre + "max_messages_per_poll", m.get("max_messages_per_poll"), 500);
             List<String> trust = new ArrayList<>();
-            for (Object o : list(pre + "trust_hosts", m.get("trust_hosts"))) {
-                String s = string(pre + "trust_hosts", o);
+            for (Object o : r.list(pre + "trust_hosts", m.get("trust_hosts"))) {
+                String s = r.string(pre + "trust_hosts", o);
                 if (s != null) {
                     trust.add(s);
                 }
@@ -277,7 +267,7 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                 int colon = problem.indexOf(": ");
                 String key = pre + problem.substring(0, colon);
                 if (!reported.contains(key)) {
-                    error(key, problem.substring(colon + 2));
+                    r.error(key, problem.substring(colon + 2));
                 }
             }
             if (errors.size() > before) {
@@ -289,18 +279,18 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
 
         WatchedDirectory directory(String pre, Object node, Path base) {
             Object n = node instanceof String ? Map.of("path", node) : node;
-            Map<String, Object> m = map(pre.substring(0, pre.length() - 1), n);
+            Map<String, Object> m = r.mapOrNull(pre.substring(0, pre.length() - 1), n);
             if (m == null) {
                 return null;
             }
-            unknown(pre, m, DIRECTORY);
-            String path = required(pre + "path", m);
+            r.unknown(pre, m, DIRECTORY);
+            String path = r.required(pre + "path", m);
             Duration poll = duration(pre + "poll_interval", m.get("poll_interval"), Duration.ofMinutes(1));
             if (path == null || poll == null) {
                 return null;
             }
             if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
-                error(pre + "poll_interval", "must be at least 1s, got " + poll);
+                r.error(pre + "poll_interval", "must be at least 1s, got " + poll);
                 return null;
             }
             Path p = Path.of(path);
@@ -311,7 +301,7 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                 return new WatchedDirectory(dir, poll);
             }
             if (processed == null || error == null) {
-                error(pre + (processed == null ? "processed_folder" : "error_folder"),
+                r.error(pre + (processed == null ? "processed_folder" : "error_folder"),
                         "required when " + (processed == null ? "error_folder" : "processed_folder")
                                 + " is set (files are moved to one or the other after the store has committed them)");
                 return null;
@@ -319,199 +309,11 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
             Path done = dir.resolve(String.valueOf(processed)).normalize();
             Path failed = dir.resolve(String.valueOf(error)).normalize();
             if (done.equals(dir) || failed.equals(dir)) {
-                error(pre + (done.equals(dir) ? "processed_folder" : "error_folder"),
+                r.error(pre + (done.equals(dir) ? "processed_folder" : "error_folder"),
                         "must not be the watched directory itself");
                 return null;
             }
             return WatchedDirectory.moving(dir, poll, done, failed);
-        }
-
-        void unknown(String pre, Map<String, Object> m, Set<String> known) {
-            for (String k : m.keySet()) {
-                if (!known.contains(k)) {
-                    error(pre + k, "unknown key; known keys here: " + String.join(", ", known.stream().sorted().toList()));
-                }
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map(String key, Object node) {
-            if (node instanceof Map<?, ?> m) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    out.put(String.valueOf(e.getKey()), e.getValue());
-                }
-                return out;
-            }
-            error(key, "expected a mapping (key: value lines), got " + describe(node));
-            return null;
-        }
-
-        @SuppressWarnings("unchecked")
-        List<Object> list(String key, Object node) {
-            if (node == null) {
-                return List.of();
-            }
-            if (node instanceof List<?> l) {
-                return (List<Object>) l;
-            }
-            error(key, "expected a list (lines starting with '- '), got " + describe(node));
-            return List.of();
-        }
-
-        String required(String key, Map<String, Object> m) {
-            String leaf = key.substring(key.lastIndexOf('.') + 1);
-            if (m.get(leaf) == null) {
-                error(key, "missing");
-                return null;
-            }
-            return string(key, m.get(leaf));
-        }
-
-        String stringOr(String key, Object node, String dflt) {
-            String s = node == null ? null : string(key, node);
-            return s == null ? dflt : s;
-        }
-
-        /** A scalar as text, with {@code ${NAME}} references replaced from the environment. */
-        String string(String key, Object node) {
-            if (node == null) {
-                return null;
-            }
-            if (node instanceof Map || node instanceof List) {
-                error(key, "expected a single value, got " + describe(node));
-                return null;
-            }
-            String s = String.valueOf(node);
-            Matcher mt = REF.matcher(s);
-            StringBuilder out = new StringBuilder();
-            while (mt.find()) {
-                String value = env.get(mt.group(1));
-                if (value == null) {
-                    error(key, "environment variable " + mt.group(1) + " is not set; export it before starting "
-                            + "Aligned (referenced as ${" + mt.group(1) + "})");
-                    return null;
-                }
-                mt.appendReplacement(out, Matcher.quoteReplacement(value));
-            }
-            mt.appendTail(out);
-            return out.toString();
-        }
-
-        long number(String key, Object node, long dflt) {
-            if (node == null) {
-                return dflt;
-            }
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
-            }
-            try {
-                return Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                error(key, "expected a whole number, got '" + s + "'");
-                return dflt;
-            }
-        }
-
-        boolean bool(String key, Object node, boolean dflt) {
-            if (node == null) {
-                return dflt;
-            }
-            if (node instanceof Boolean b) {
-                return b;
-            }
-            String s = string(key, node);
-            if ("true".equalsIgnoreCase(s) || "false".equalsIgnoreCase(s)) {
-                return Boolean.parseBoolean(s);
-            }
-            error(key, "expected true or false, got '" + s + "'");
-            return dflt;
-        }
-
-        <E extends Enum<E>> E enumValue(String key, Object node, Class<E> type, E dflt) {
-            if (node == null) {
-                return dflt;
-            }
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
-            }
-            for (E e : type.getEnumConstants()) {
-                if (e.name().equalsIgnoreCase(s.trim())) {
-                    return e;
-                }
-            }
-            List<String> names = new ArrayList<>();
-            for (E e : type.getEnumConstants()) {
-                names.add(e.name().toLowerCase(Locale.ROOT));
-            }
-            error(key, "expected one of " + String.join(", ", names) + ", got '" + s + "'");
-            return dflt;
-        }
-
-        /** {@code 90} (seconds), {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
-        Duration duration(String key, Object node, Duration dflt) {
-            if (node == null) {
-                return dflt;
-            }
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
-            }
-            Matcher m = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?").matcher(s.trim().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                error(key, "expected a duration such as 30s, 5m or 1h, got '" + s + "'");
-                return dflt;
-            }
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofSeconds(n);
-            };
-        }
-
-        /** {@code 1048576}, {@code 64KiB}, {@code 64MiB}, {@code 1GiB} (also kB, MB, GB as powers of 1000). */
-        long size(String key, Object node, long dflt) {
-            if (node == null) {
-                return dflt;
-            }
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
-            }
-            Matcher m = Pattern.compile("(\\d{1,12})\\s*(b|kb|kib|mb|mib|gb|gib)?").matcher(s.trim().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                error(key, "expected a size such as 1048576, 512KiB or 64MiB, got '" + s + "'");
-                return dflt;
-            }
-            long n = Long.parseLong(m.group(1));
-            long mult = switch (m.group(2) == null ? "b" : m.group(2)) {
-                case "kb" -> 1000L;
-                case "kib" -> 1024L;
-                case "mb" -> 1000_000L;
-                case "mib" -> 1L << 20;
-                case "gb" -> 1000_000_000L;
-                case "gib" -> 1L << 30;
-                default -> 1L;
-            };
-            return n > Long.MAX_VALUE / mult ? Long.MAX_VALUE : n * mult;
-        }
-
-        static String describe(Object node) {
-            if (node == null) {
-                return "nothing";
-            }
-            if (node instanceof Map) {
-                return "a mapping";
-            }
-            if (node instanceof List) {
-                return "a list";
-            }
-            return "'" + node + "'";
         }
     }
 }

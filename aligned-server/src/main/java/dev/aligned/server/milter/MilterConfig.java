@@ -1,5 +1,6 @@
 package dev.aligned.server.milter;
 
+import dev.aligned.server.config.ConfigReader;
 import dev.aligned.server.ingest.ConfigError;
 import dev.aligned.server.ingest.ConfigException;
 import java.io.IOException;
@@ -8,18 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -75,7 +71,6 @@ public record MilterConfig(String host, int port, String authservId, Mode mode, 
 
     private static final Set<String> KEYS = Set.of("listen", "authserv_id", "mode", "quarantine_style",
             "trusted_networks", "timeout", "fail_mode", "max_message_bytes", "spill_bytes", "max_connections");
-    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final int MAX_FILE_BYTES = 1 << 20;
 
     public MilterConfig {
@@ -215,26 +210,26 @@ public record MilterConfig(String host, int port, String authservId, Mode mode, 
     }
 
     static MilterConfig parse(Path file, String text, Map<String, String> env) throws ConfigException {
-        LoaderOptions opts = new LoaderOptions();
-        opts.setAllowDuplicateKeys(false);
-        opts.setMaxAliasesForCollections(10);
-        opts.setNestingDepthLimit(20);
         Object root;
         try {
-            root = new Yaml(new SafeConstructor(opts)).load(text);
+            root = ConfigReader.yaml(MAX_FILE_BYTES).load(text);
         } catch (YAMLException e) {
             String m = e.getMessage() == null ? "invalid YAML" : e.getMessage().lines().findFirst().orElse("invalid YAML");
             throw new ConfigException(file, List.of(new ConfigError("(yaml)", m)));
         }
-        List<ConfigError> errors = new ArrayList<>();
-        MilterConfig cfg = new Reader(env, errors).read(root);
-        if (!errors.isEmpty()) {
-            throw new ConfigException(file, errors);
+        Reader reader = new Reader(new ConfigReader(env));
+        MilterConfig cfg = reader.read(root);
+        if (!reader.errors().isEmpty()) {
+            throw new ConfigException(file, reader.errors());
         }
         return cfg;
     }
 
-    private record Reader(Map<String, String> env, List<ConfigError> errors) {
+    private record Reader(ConfigReader r, List<ConfigError> errors) {
+        Reader(ConfigReader r) {
+            this(r, r.errors());
+        }
+
         MilterConfig read(Object root) {
             MilterConfig d = defaults();
             if (!(root instanceof Map<?, ?> top) || top.get("milter") == null) {
@@ -246,12 +241,7 @@ public record MilterConfig(String host, int port, String authservId, Mode mode, 
             }
             Map<String, Object> m = new LinkedHashMap<>();
             raw.forEach((k, v) -> m.put(String.valueOf(k), v));
-            for (String k : m.keySet()) {
-                if (!KEYS.contains(k)) {
-                    errors.add(new ConfigError("milter." + k, "unknown key; known keys here: "
-                            + String.join(", ", KEYS.stream().sorted().toList())));
-                }
-            }
+            r.unknown("milter.", m, KEYS);
             String host = d.host();
             int port = d.port();
             String listen = string("listen", m.get("listen"));
@@ -314,85 +304,29 @@ public record MilterConfig(String host, int port, String authservId, Mode mode, 
                     (int) spill, (int) conns);
         }
 
-        String string(String key, Object node) {
-            if (node == null) {
-                return null;
-            }
+        /** A scalar (or null after reporting a mapping or list as not one), for the shared reader to convert. */
+        Object scalar(String key, Object node) {
             if (node instanceof Map || node instanceof List) {
                 errors.add(new ConfigError("milter." + key, "expected a single value"));
                 return null;
             }
-            Matcher mt = REF.matcher(String.valueOf(node));
-            StringBuilder out = new StringBuilder();
-            while (mt.find()) {
-                String v = env.get(mt.group(1));
-                if (v == null) {
-                    errors.add(new ConfigError("milter." + key, "environment variable " + mt.group(1)
-                            + " is not set; export it before starting Aligned (referenced as ${" + mt.group(1) + "})"));
-                    return null;
-                }
-                mt.appendReplacement(out, Matcher.quoteReplacement(v));
-            }
-            mt.appendTail(out);
-            return out.toString();
+            return node;
+        }
+
+        String string(String key, Object node) {
+            return r.string("milter." + key, scalar(key, node));
         }
 
         <E extends Enum<E>> E enumValue(String key, Object node, Class<E> type, E dflt) {
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
-            }
-            for (E e : type.getEnumConstants()) {
-                if (e.name().equalsIgnoreCase(s.strip())) {
-                    return e;
-                }
-            }
-            List<String> names = new ArrayList<>();
-            for (E e : type.getEnumConstants()) {
-                names.add(e.name().toLowerCase(Locale.ROOT));
-            }
-            errors.add(new ConfigError("milter." + key, "expected one of " + String.join(", ", names) + ", got '"
-                    + s + "'"));
-            return dflt;
+            return r.enumValue("milter." + key, scalar(key, node), type, dflt);
         }
 
         Duration duration(String key, Object node, Duration dflt) {
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
-            }
-            Matcher m = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?").matcher(s.strip().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                errors.add(new ConfigError("milter." + key, "expected a duration such as 5s or 500ms, got '" + s + "'"));
-                return dflt;
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofSeconds(n);
-            };
+            return r.duration("milter." + key, scalar(key, node), dflt, ChronoUnit.MINUTES, "5s or 500ms");
         }
 
         long size(String key, Object node, long dflt) {
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
-            }
-            Matcher m = Pattern.compile("(\\d{1,12})\\s*(b|kib|mib|gib)?").matcher(s.strip().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                errors.add(new ConfigError("milter." + key, "expected a number or a size such as 512KiB or 64MiB, got '"
-                        + s + "'"));
-                return dflt;
-            }
-            long n = Long.parseLong(m.group(1));
-            long mult = switch (m.group(2) == null ? "b" : m.group(2)) {
-                case "kib" -> 1L << 10;
-                case "mib" -> 1L << 20;
-                case "gib" -> 1L << 30;
-                default -> 1L;
-            };
-            return n > Long.MAX_VALUE / mult ? Long.MAX_VALUE : n * mult;
+            return r.binarySize("milter." + key, scalar(key, node), dflt);
         }
     }
 }

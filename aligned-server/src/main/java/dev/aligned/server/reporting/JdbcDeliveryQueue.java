@@ -1,7 +1,6 @@
 package dev.aligned.server.reporting;
 
 import dev.aligned.dns.DomainName;
-import dev.aligned.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,12 +27,10 @@ import javax.sql.DataSource;
 public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
     private static final String COLUMNS = "id, kind, domain, day, report_id, destination, recipient, message_id,"
             + " size, state, detail, attempts, next_attempt, created_at, sent_at";
-    private final DataSource dataSource;
-    private final ReentrantLock lock = new ReentrantLock();
-    private Connection connection;
+    private final OneConnection db;
 
     private JdbcDeliveryQueue(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.db = new OneConnection(dataSource, new ReentrantLock(), "the delivery queue");
     }
 
     /** A queue over {@code dataSource}, whose schema is migrated. */
@@ -43,7 +40,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public boolean addRun(Delivery.Run run, List<Delivery.New> deliveries, Instant now) {
-        return tx("recording the report for " + run.domain() + " on " + run.day(), c -> {
+        return db.inTransaction("recording the report for " + run.domain() + " on " + run.day(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO report_runs (domain, day, report_id,"
                     + " period_begin, period_end, records, messages, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT DO NOTHING")) {
@@ -66,7 +63,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public boolean hasRun(DomainName domain, LocalDate day) {
-        return tx("reading report runs", c -> {
+        return db.inTransaction("reading report runs", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM report_runs WHERE domain = ? AND day = ?")) {
                 ps.setString(1, domain.name());
                 ps.setLong(2, day.toEpochDay());
@@ -79,7 +76,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public void add(List<Delivery.New> deliveries, Instant now) {
-        tx("queueing " + deliveries.size() + " deliveries", c -> {
+        db.inTransaction("queueing " + deliveries.size() + " deliveries", c -> {
             insert(c, deliveries, now);
             return null;
         });
@@ -112,7 +109,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public List<Delivery> due(Instant now, int max) {
-        return tx("listing due deliveries", c -> {
+        return db.inTransaction("listing due deliveries", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM report_deliveries"
                     + " WHERE state = 'pending' AND next_attempt <= ? ORDER BY next_attempt, id LIMIT ?")) {
                 ps.setLong(1, now.toEpochMilli());
@@ -124,7 +121,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public boolean claim(Delivery d, Instant leaseUntil) {
-        return tx("claiming delivery " + d.id(), c -> {
+        return db.inTransaction("claiming delivery " + d.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE report_deliveries SET next_attempt = ?"
                     + " WHERE id = ? AND state = 'pending' AND next_attempt = ?")) {
                 ps.setLong(1, leaseUntil.toEpochMilli());
@@ -137,7 +134,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public Optional<byte[]> message(long id) {
-        return tx("reading delivery " + id, c -> {
+        return db.inTransaction("reading delivery " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT message FROM report_deliveries WHERE id = ?")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -163,7 +160,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
     }
 
     private void update(long id, String state, int attempts, Instant next, Instant sentAt, String detail) {
-        tx("updating delivery " + id, c -> {
+        db.inTransaction("updating delivery " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE report_deliveries SET state = ?, attempts = ?,"
                     + " next_attempt = COALESCE(?, next_attempt), sent_at = COALESCE(?, sent_at), detail = ?"
                     + " WHERE id = ?")) {
@@ -189,7 +186,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public int countSince(Delivery.Kind kind, DomainName domain, Instant since) {
-        return tx("counting deliveries", c -> {
+        return db.inTransaction("counting deliveries", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT report_id) FROM report_deliveries"
                     + " WHERE kind = ?"
                     + " AND domain = ? AND state <> 'skipped' AND created_at >= ?")) {
@@ -206,7 +203,7 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public List<Delivery> forDay(LocalDate day) {
-        return tx("listing deliveries", c -> {
+        return db.inTransaction("listing deliveries", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                     + " FROM report_deliveries WHERE day = ? ORDER BY id")) {
                 ps.setLong(1, day.toEpochDay());
@@ -234,50 +231,6 @@ public final class JdbcDeliveryQueue implements DeliveryQueue, AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("closing the delivery queue failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T tx(String what, Work<T> work) {
-        lock.lock();
-        try {
-            if (connection == null || connection.isClosed()) {
-                connection = dataSource.getConnection();
-            }
-            Connection c = connection;
-            c.setAutoCommit(false);
-            try {
-                T t = work.run(c);
-                c.commit();
-                return t;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(what + " failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+        db.close();
     }
 }

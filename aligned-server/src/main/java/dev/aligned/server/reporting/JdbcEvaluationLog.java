@@ -1,11 +1,8 @@
 package dev.aligned.server.reporting;
 
 import dev.aligned.dns.DomainName;
-import dev.aligned.store.StoreException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -42,16 +39,15 @@ public final class JdbcEvaluationLog implements EvaluationLog, AutoCloseable {
             + " first_seen = CASE WHEN excluded.first_seen < evaluations.first_seen THEN excluded.first_seen"
             + " ELSE evaluations.first_seen END";
 
-    private final DataSource dataSource;
+    private final OneConnection db;
     private final ReentrantLock queueLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private List<Evaluation> queue = new ArrayList<>();
     private long queued;
     private long committed;
-    private Connection connection;
 
     private JdbcEvaluationLog(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.db = new OneConnection(dataSource, writeLock, "the evaluation log");
     }
 
     /** A log over {@code dataSource}, whose schema is migrated (see {@link dev.aligned.store.StoreDataSource}). */
@@ -106,7 +102,7 @@ public final class JdbcEvaluationLog implements EvaluationLog, AutoCloseable {
                             a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen(),
                             a.lastSeen().isAfter(b.lastSeen()) ? a.lastSeen() : b.lastSeen()));
         }
-        inTransaction("recording " + batch.size() + " evaluations", c -> {
+        db.inTransaction("recording " + batch.size() + " evaluations", c -> {
             try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
                 for (Pending p : byKey.values()) {
                     Evaluation e = p.first();
@@ -141,7 +137,7 @@ public final class JdbcEvaluationLog implements EvaluationLog, AutoCloseable {
 
     @Override
     public List<DomainName> policyDomains(LocalDate day) {
-        return inTransaction("listing policy domains", c -> {
+        return db.inTransaction("listing policy domains", c -> {
             List<DomainName> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT DISTINCT domain FROM evaluations WHERE day = ? ORDER BY domain")) {
@@ -158,7 +154,7 @@ public final class JdbcEvaluationLog implements EvaluationLog, AutoCloseable {
 
     @Override
     public void tallies(DomainName domain, LocalDate day, Consumer<Tally> sink) {
-        List<Tally> out = inTransaction("reading evaluations", c -> {
+        List<Tally> out = db.inTransaction("reading evaluations", c -> {
             List<Tally> list = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT source_ip, header_from, envelope_from,"
                     + " envelope_to, policy_record, mode, disposition, overrides, dmarc, dmarc_reason, dkim_aligned,"
@@ -183,7 +179,7 @@ public final class JdbcEvaluationLog implements EvaluationLog, AutoCloseable {
 
     @Override
     public int deleteBefore(LocalDate day) {
-        return inTransaction("deleting old evaluations", c -> {
+        return db.inTransaction("deleting old evaluations", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM evaluations WHERE day < ?")) {
                 ps.setLong(1, day.toEpochDay());
                 return ps.executeUpdate();
@@ -193,50 +189,6 @@ public final class JdbcEvaluationLog implements EvaluationLog, AutoCloseable {
 
     @Override
     public void close() {
-        writeLock.lock();
-        try {
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("closing the evaluation log failed: " + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        writeLock.lock();
-        try {
-            if (connection == null || connection.isClosed()) {
-                connection = dataSource.getConnection();
-            }
-            Connection c = connection;
-            c.setAutoCommit(false);
-            try {
-                T t = work.run(c);
-                c.commit();
-                return t;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(what + " failed: " + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
-        }
+        db.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.aligned.server.reporting;
 
 import dev.aligned.dns.DomainName;
+import dev.aligned.server.config.ConfigReader;
 import dev.aligned.server.ingest.ConfigError;
 import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.Secret;
@@ -9,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -142,15 +141,9 @@ public record ReportingConfig(Optional<String> databaseUrl, Optional<Secret> dat
     }
 
     static ReportingConfig parse(Path file, String text, Map<String, String> env, Path base) throws ConfigException {
-        LoaderOptions opts = new LoaderOptions();
-        opts.setAllowDuplicateKeys(false);
-        opts.setMaxAliasesForCollections(10);
-        opts.setAllowRecursiveKeys(false);
-        opts.setNestingDepthLimit(20);
-        opts.setCodePointLimit(MAX_FILE_CHARS);
         Object root;
         try {
-            root = new Yaml(new SafeConstructor(opts)).load(text);
+            root = ConfigReader.yaml(MAX_FILE_CHARS).load(text);
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = m == null ? "" : "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ": ";
@@ -167,7 +160,7 @@ public record ReportingConfig(Optional<String> databaseUrl, Optional<Secret> dat
         if (!top.containsKey("reporting")) {
             r.error("reporting", "missing: add a 'reporting:' section with at least org_name and email "
                     + "(see docs/receiver.md)");
-            throw new ConfigException(file, r.errors);
+            throw new ConfigException(file, r.errors());
         }
         Map<String, Object> m = r.map("reporting", top.get("reporting"));
         r.unknown("reporting.", m, KEYS);
@@ -208,8 +201,10 @@ public record ReportingConfig(Optional<String> databaseUrl, Optional<Secret> dat
         int attempts = (int) r.number("reporting.retry.attempts", rm.get("attempts"), RetryPolicy.DEFAULT.attempts(),
                 1, 100);
         Duration first = r.duration("reporting.retry.first_delay", rm.get("first_delay"),
-                RetryPolicy.DEFAULT.firstDelay());
-        Duration max = r.duration("reporting.retry.max_delay", rm.get("max_delay"), RetryPolicy.DEFAULT.maxDelay());
+                RetryPolicy.DEFAULT.firstDelay(), ChronoUnit.DAYS,
+                "30s, 5m or 1h");
+        Duration max = r.duration("reporting.retry.max_delay", rm.get("max_delay"), RetryPolicy.DEFAULT.maxDelay(),
+                ChronoUnit.DAYS, "30s, 5m or 1h");
         RetryPolicy retry = RetryPolicy.DEFAULT;
         if (max.compareTo(first) < 0) {
             r.error("reporting.retry.max_delay", "must not be shorter than first_delay (" + first + "), got " + max);
@@ -240,8 +235,8 @@ public record ReportingConfig(Optional<String> databaseUrl, Optional<Secret> dat
                         .map(Secret::of));
         Optional<Path> dryRun = Optional.ofNullable(r.string("reporting.dry_run", m.get("dry_run")))
                 .map(p -> base != null && !Path.of(p).isAbsolute() ? base.resolve(p).normalize() : Path.of(p));
-        if (!r.errors.isEmpty()) {
-            throw new ConfigException(file, r.errors);
+        if (!r.errors().isEmpty()) {
+            throw new ConfigException(file, r.errors());
         }
         return new ReportingConfig(url, dbPassword, orgName.strip(), email.strip(), extra, submitter, prefix, smtp,
                 retry, Suppression.of(suppress), keepDays, aggregate, failure, dryRun);
@@ -249,7 +244,7 @@ public record ReportingConfig(Optional<String> databaseUrl, Optional<Secret> dat
 
     private static SmtpSettings smtp(ConfigReader r, Map<String, Object> m) {
         r.unknown("reporting.smtp.", m, SMTP);
-        int before = r.errors.size();
+        int before = r.errors().size();
         String host = r.string("reporting.smtp.host", m.get("host"));
         if (host == null || host.isBlank()) {
             r.error("reporting.smtp.host", "missing: your submission server, e.g. smtp.your-domain");
@@ -264,9 +259,10 @@ public record ReportingConfig(Optional<String> databaseUrl, Optional<Secret> dat
             r.error("reporting.smtp.password", "missing for user " + user.get() + "; write password: "
                     + "${ALIGNED_SMTP_PASSWORD} and set that environment variable (keep passwords out of the file)");
         }
-        Duration timeout = r.duration("reporting.smtp.timeout", m.get("timeout"), Duration.ofSeconds(30));
+        Duration timeout = r.duration("reporting.smtp.timeout", m.get("timeout"), Duration.ofSeconds(30),
+                ChronoUnit.DAYS, "30s, 5m or 1h");
         List<String> trust = r.strings("reporting.smtp.trust_hosts", m.get("trust_hosts"));
-        if (r.errors.size() > before) {
+        if (r.errors().size() > before) {
             return null;
         }
         return new SmtpSettings(host.strip(), port, security, user, password, timeout, trust);
