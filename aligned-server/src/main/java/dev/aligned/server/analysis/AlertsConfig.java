@@ -1,5 +1,6 @@
 package dev.aligned.server.analysis;
 
+import dev.aligned.server.config.ConfigReader;
 import dev.aligned.server.ingest.ConfigError;
 import dev.aligned.server.ingest.ConfigException;
 import dev.aligned.server.ingest.Secret;
@@ -11,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,14 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The {@code alerts:} section of {@code aligned.yaml}: where alerts go (a webhook, e-mail, or both), when a pass-rate
@@ -53,7 +46,6 @@ public record AlertsConfig(Optional<Webhook> webhook, Optional<Email> email, dou
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(15);
 
     private static final int MAX_FILE_CHARS = 1 << 20;
-    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> KEYS = Set.of("webhook", "email", "pass_rate_drop", "baseline_days",
             "min_messages", "interval");
     private static final Set<String> WEBHOOK = Set.of("url", "timeout");
@@ -166,313 +158,178 @@ public record AlertsConfig(Optional<Webhook> webhook, Optional<Email> email, dou
     }
 
     static Optional<AlertsConfig> parse(Path file, String text, Map<String, String> env) throws ConfigException {
-        LoaderOptions opts = new LoaderOptions();
-        opts.setAllowDuplicateKeys(false);
-        opts.setMaxAliasesForCollections(10);
-        opts.setAllowRecursiveKeys(false);
-        opts.setNestingDepthLimit(20);
-        opts.setCodePointLimit(MAX_FILE_CHARS);
-        Object root;
-        try {
-            root = new Yaml(new SafeConstructor(opts)).load(text);
-        } catch (MarkedYAMLException e) {
-            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String where = m == null ? "" : "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ": ";
-            throw new ConfigException(file, List.of(new ConfigError("(yaml)", where + e.getProblem())));
-        } catch (YAMLException e) {
-            throw new ConfigException(file, List.of(new ConfigError("(yaml)", String.valueOf(e.getMessage()))));
-        }
+        Object root = ConfigReader.load(file, text, MAX_FILE_CHARS);
         if (!(root instanceof Map<?, ?> top) || !top.containsKey("alerts")) {
             return Optional.empty();
         }
-        Reader r = new Reader(env);
-        AlertsConfig cfg = r.alerts(top.get("alerts"));
-        if (!r.errors.isEmpty()) {
-            throw new ConfigException(file, r.errors);
+        ConfigReader r = new ConfigReader(env);
+        AlertsConfig cfg = alerts(r, top.get("alerts"));
+        if (!r.errors().isEmpty()) {
+            throw new ConfigException(file, r.errors());
         }
         return Optional.of(cfg);
     }
 
-    /** Walks the section, collecting every problem. */
-    private static final class Reader {
-        final Map<String, String> env;
-        final List<ConfigError> errors = new ArrayList<>();
-
-        Reader(Map<String, String> env) {
-            this.env = env;
-        }
-
-        void error(String key, String message) {
-            errors.add(new ConfigError(key, message));
-        }
-
-        AlertsConfig alerts(Object node) {
-            Map<String, Object> m = map("alerts", node);
-            if (m == null) {
-                return null;
-            }
-            unknown("alerts.", m, KEYS);
-            Optional<Webhook> webhook = m.get("webhook") == null ? Optional.empty()
-                    : Optional.ofNullable(webhook(m.get("webhook")));
-            Optional<Email> email = m.get("email") == null ? Optional.empty()
-                    : Optional.ofNullable(email(m.get("email")));
-            if (!m.containsKey("webhook") && !m.containsKey("email")) {
-                error("alerts", "no sink: add 'webhook: {url: ...}' or 'email: {host: ..., from: ..., to: [...]}'");
-            }
-            double drop = fraction("alerts.pass_rate_drop", m.get("pass_rate_drop"), 0.10);
-            long baseline = number("alerts.baseline_days", m.get("baseline_days"), 7);
-            if (baseline < 1 || baseline > 365) {
-                error("alerts.baseline_days", "must be between 1 and 365 days, got " + baseline);
-            }
-            long min = number("alerts.min_messages", m.get("min_messages"), 100);
-            if (min < 1) {
-                error("alerts.min_messages", "must be at least 1, got " + min);
-            }
-            Duration interval = duration("alerts.interval", m.get("interval"), DEFAULT_INTERVAL);
-            if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
-                error("alerts.interval", "must be between 1s and 24h, got " + text(interval));
-            }
-            if (!errors.isEmpty()) {
-                return null;
-            }
-            return new AlertsConfig(webhook, email, drop, (int) baseline, min, interval);
-        }
-
-        Webhook webhook(Object node) {
-            Map<String, Object> m = map("alerts.webhook", node);
-            if (m == null) {
-                return null;
-            }
-            unknown("alerts.webhook.", m, WEBHOOK);
-            int before = errors.size();
-            String url = required("alerts.webhook.url", m);
-            URI uri = null;
-            if (url != null) {
-                try {
-                    uri = new URI(url.trim());
-                    String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
-                    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                        error("alerts.webhook.url", "expected an http:// or https:// URL with a host, got '" + url
-                                + "'");
-                    }
-                } catch (URISyntaxException e) {
-                    error("alerts.webhook.url", "not a URL: " + e.getMessage());
-                }
-            }
-            Duration timeout = duration("alerts.webhook.timeout", m.get("timeout"), Duration.ofSeconds(10));
-            timeout("alerts.webhook.timeout", timeout);
-            return errors.size() > before ? null : new Webhook(uri, timeout);
-        }
-
-        Email email(Object node) {
-            Map<String, Object> m = map("alerts.email", node);
-            if (m == null) {
-                return null;
-            }
-            unknown("alerts.email.", m, EMAIL);
-            int before = errors.size();
-            String host = required("alerts.email.host", m);
-            SmtpSecurity security = security(m.get("security"));
-            long port = number("alerts.email.port", m.get("port"), security.defaultPort());
-            if (port < 1 || port > 65535) {
-                error("alerts.email.port", "must be between 1 and 65535, got " + port);
-            }
-            Optional<String> user = Optional.ofNullable(string("alerts.email.user", m.get("user")));
-            Optional<Secret> password = Optional.ofNullable(string("alerts.email.password", m.get("password")))
-                    .map(Secret::of);
-            if (user.isPresent() && !m.containsKey("password")) {
-                error("alerts.email.password", "missing (user is set); write password: ${ALIGNED_ALERT_SMTP_PASSWORD} "
-                        + "and set that environment variable (keep passwords out of the file)");
-            }
-            String from = required("alerts.email.from", m);
-            if (from != null) {
-                address("alerts.email.from", from);
-            }
-            List<String> to = new ArrayList<>();
-            Object toNode = m.get("to");
-            if (toNode == null) {
-                error("alerts.email.to", "missing: the addresses alerts go to, e.g. to: [dmarc-owner@example.com]");
-            } else {
-                List<?> l = toNode instanceof List<?> list ? list : List.of(toNode);
-                for (int i = 0; i < l.size(); i++) {
-                    String key = "alerts.email.to" + (toNode instanceof List ? "[" + i + "]" : "");
-                    String s = string(key, l.get(i));
-                    if (s != null && address(key, s)) {
-                        to.add(s.trim());
-                    }
-                }
-                if (l.isEmpty()) {
-                    error("alerts.email.to", "empty: give at least one address");
-                }
-            }
-            Duration timeout = duration("alerts.email.timeout", m.get("timeout"), Duration.ofSeconds(30));
-            timeout("alerts.email.timeout", timeout);
-            if (errors.size() > before) {
-                return null;
-            }
-            return new Email(host, (int) port, security, user, password, from.trim(), to, timeout);
-        }
-
-        SmtpSecurity security(Object node) {
-            String s = string("alerts.email.security", node);
-            if (s == null) {
-                return SmtpSecurity.STARTTLS;
-            }
-            for (SmtpSecurity v : SmtpSecurity.values()) {
-                if (v.name().equalsIgnoreCase(s.trim())) {
-                    return v;
-                }
-            }
-            error("alerts.email.security", "expected one of starttls, tls, none, got '" + s + "'");
-            return SmtpSecurity.STARTTLS;
-        }
-
-        boolean address(String key, String s) {
-            try {
-                jakarta.mail.internet.InternetAddress a = new jakarta.mail.internet.InternetAddress(s.trim(), true);
-                if (a.getAddress().indexOf('@') > 0) {
-                    return true;
-                }
-            } catch (jakarta.mail.internet.AddressException e) {
-                // reported below
-            }
-            error(key, "'" + s + "' is not an e-mail address (name@domain)");
-            return false;
-        }
-
-        void timeout(String key, Duration d) {
-            if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofMinutes(5)) > 0) {
-                error(key, "must be between 1s and 5m, got " + text(d));
-            }
-        }
-
-        void unknown(String pre, Map<String, Object> m, Set<String> known) {
-            for (String k : m.keySet()) {
-                if (!known.contains(k)) {
-                    error(pre + k, "unknown key; known keys here: " + String.join(", ",
-                            known.stream().sorted().toList()));
-                }
-            }
-        }
-
-        Map<String, Object> map(String key, Object node) {
-            if (node instanceof Map<?, ?> m) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    out.put(String.valueOf(e.getKey()), e.getValue());
-                }
-                return out;
-            }
-            error(key, "expected a mapping (key: value lines), got " + describe(node));
+    private static AlertsConfig alerts(ConfigReader r, Object node) {
+        Map<String, Object> m = r.mapOrNull("alerts", node);
+        if (m == null) {
             return null;
         }
-
-        String required(String key, Map<String, Object> m) {
-            String leaf = key.substring(key.lastIndexOf('.') + 1);
-            if (m.get(leaf) == null) {
-                error(key, "missing");
-                return null;
-            }
-            String s = string(key, m.get(leaf));
-            if (s != null && s.isBlank()) {
-                error(key, "empty");
-                return null;
-            }
-            return s;
+        r.unknown("alerts.", m, KEYS);
+        Optional<Webhook> webhook = m.get("webhook") == null ? Optional.empty()
+                : Optional.ofNullable(webhook(r, m.get("webhook")));
+        Optional<Email> email = m.get("email") == null ? Optional.empty()
+                : Optional.ofNullable(email(r, m.get("email")));
+        if (!m.containsKey("webhook") && !m.containsKey("email")) {
+            r.error("alerts", "no sink: add 'webhook: {url: ...}' or 'email: {host: ..., from: ..., to: [...]}'");
         }
+        double drop = fraction(r, "alerts.pass_rate_drop", m.get("pass_rate_drop"), 0.10);
+        long baseline = r.number("alerts.baseline_days", m.get("baseline_days"), 7);
+        if (baseline < 1 || baseline > 365) {
+            r.error("alerts.baseline_days", "must be between 1 and 365 days, got " + baseline);
+        }
+        long min = r.number("alerts.min_messages", m.get("min_messages"), 100);
+        if (min < 1) {
+            r.error("alerts.min_messages", "must be at least 1, got " + min);
+        }
+        Duration interval = duration(r, "alerts.interval", m.get("interval"), DEFAULT_INTERVAL);
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
+            r.error("alerts.interval", "must be between 1s and 24h, got " + text(interval));
+        }
+        if (!r.errors().isEmpty()) {
+            return null;
+        }
+        return new AlertsConfig(webhook, email, drop, (int) baseline, min, interval);
+    }
 
-        /** A scalar as text, with {@code ${NAME}} references replaced from the environment. */
-        String string(String key, Object node) {
-            if (node == null) {
-                return null;
-            }
-            if (node instanceof Map || node instanceof List) {
-                error(key, "expected a single value, got " + describe(node));
-                return null;
-            }
-            String s = String.valueOf(node);
-            Matcher mt = REF.matcher(s);
-            StringBuilder out = new StringBuilder();
-            while (mt.find()) {
-                String value = env.get(mt.group(1));
-                if (value == null) {
-                    error(key, "environment variable " + mt.group(1) + " is not set; export it before starting "
-                            + "Aligned (referenced as ${" + mt.group(1) + "})");
-                    return null;
+    private static Webhook webhook(ConfigReader r, Object node) {
+        Map<String, Object> m = r.mapOrNull("alerts.webhook", node);
+        if (m == null) {
+            return null;
+        }
+        r.unknown("alerts.webhook.", m, WEBHOOK);
+        int before = r.errors().size();
+        String url = nonBlank(r, "alerts.webhook.url", m);
+        URI uri = null;
+        if (url != null) {
+            try {
+                uri = new URI(url.trim());
+                String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                    r.error("alerts.webhook.url", "expected an http:// or https:// URL with a host, got '" + url
+                            + "'");
                 }
-                mt.appendReplacement(out, Matcher.quoteReplacement(value));
+            } catch (URISyntaxException e) {
+                r.error("alerts.webhook.url", "not a URL: " + e.getMessage());
             }
-            mt.appendTail(out);
-            return out.toString();
         }
+        Duration timeout = timeout(r, "alerts.webhook.timeout", m.get("timeout"), Duration.ofSeconds(10));
+        return r.errors().size() > before ? null : new Webhook(uri, timeout);
+    }
 
-        long number(String key, Object node, long dflt) {
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
+    private static Email email(ConfigReader r, Object node) {
+        Map<String, Object> m = r.mapOrNull("alerts.email", node);
+        if (m == null) {
+            return null;
+        }
+        r.unknown("alerts.email.", m, EMAIL);
+        int before = r.errors().size();
+        String host = nonBlank(r, "alerts.email.host", m);
+        SmtpSecurity security = r.enumValue("alerts.email.security", m.get("security"), SmtpSecurity.class,
+                SmtpSecurity.STARTTLS);
+        int port = (int) r.number("alerts.email.port", m.get("port"), security.defaultPort(), 1, 65535);
+        Optional<String> user = Optional.ofNullable(r.string("alerts.email.user", m.get("user")));
+        Optional<Secret> password = Optional.ofNullable(r.string("alerts.email.password", m.get("password")))
+                .map(Secret::of);
+        if (user.isPresent() && !m.containsKey("password")) {
+            r.error("alerts.email.password", "missing (user is set); write password: ${ALIGNED_ALERT_SMTP_PASSWORD} "
+                    + "and set that environment variable (keep passwords out of the file)");
+        }
+        String from = nonBlank(r, "alerts.email.from", m);
+        if (from != null) {
+            address(r, "alerts.email.from", from);
+        }
+        List<String> to = new ArrayList<>();
+        Object toNode = m.get("to");
+        if (toNode == null) {
+            r.error("alerts.email.to", "missing: the addresses alerts go to, e.g. to: [dmarc-owner@example.com]");
+        } else {
+            List<?> l = toNode instanceof List<?> list ? list : List.of(toNode);
+            for (int i = 0; i < l.size(); i++) {
+                String key = "alerts.email.to" + (toNode instanceof List ? "[" + i + "]" : "");
+                String s = r.string(key, l.get(i));
+                if (s != null && address(r, key, s)) {
+                    to.add(s.trim());
+                }
             }
-            try {
-                return Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                error(key, "expected a whole number, got '" + s + "'");
-                return dflt;
+            if (l.isEmpty()) {
+                r.error("alerts.email.to", "empty: give at least one address");
             }
         }
+        Duration timeout = timeout(r, "alerts.email.timeout", m.get("timeout"), Duration.ofSeconds(30));
+        if (r.errors().size() > before) {
+            return null;
+        }
+        return new Email(host, port, security, user, password, from.trim(), to, timeout);
+    }
 
-        /** {@code 0.10} or {@code 10%}, in (0, 1]. */
-        double fraction(String key, Object node, double dflt) {
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
-            }
-            String t = s.trim();
-            double v;
-            try {
-                v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
-                        : Double.parseDouble(t);
-            } catch (NumberFormatException e) {
-                error(key, "expected a fraction such as 0.10 or 10%, got '" + s + "'");
-                return dflt;
-            }
-            if (!(v > 0 && v <= 1)) {
-                error(key, "must be above 0 and at most 1 (0.10 = ten percentage points), got '" + s + "'");
-                return dflt;
-            }
-            return v;
+    /** {@link ConfigReader#required}, and not blank. */
+    private static String nonBlank(ConfigReader r, String key, Map<String, Object> m) {
+        String s = r.required(key, m);
+        if (s != null && s.isBlank()) {
+            r.error(key, "empty");
+            return null;
         }
+        return s;
+    }
 
-        /** {@code 90} (seconds), {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}. */
-        Duration duration(String key, Object node, Duration dflt) {
-            String s = string(key, node);
-            if (s == null) {
-                return dflt;
+    private static boolean address(ConfigReader r, String key, String s) {
+        try {
+            jakarta.mail.internet.InternetAddress a = new jakarta.mail.internet.InternetAddress(s.trim(), true);
+            if (a.getAddress().indexOf('@') > 0) {
+                return true;
             }
-            Matcher m = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?").matcher(s.trim().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                error(key, "expected a duration such as 30s, 15m or 1h, got '" + s + "'");
-                return dflt;
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofSeconds(n);
-            };
+        } catch (jakarta.mail.internet.AddressException e) {
+            // reported below
         }
+        r.error(key, "'" + s + "' is not an e-mail address (name@domain)");
+        return false;
+    }
 
-        static String describe(Object node) {
-            if (node == null) {
-                return "nothing";
-            }
-            if (node instanceof Map) {
-                return "a mapping";
-            }
-            if (node instanceof List) {
-                return "a list";
-            }
-            return "'" + node + "'";
+    /** {@code 90} (seconds), {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}. */
+    private static Duration duration(ConfigReader r, String key, Object node, Duration dflt) {
+        return r.duration(key, node, dflt, ChronoUnit.HOURS, "30s, 15m or 1h");
+    }
+
+    /** A sink's timeout, from 1s to 5m. */
+    private static Duration timeout(ConfigReader r, String key, Object node, Duration dflt) {
+        Duration d = duration(r, key, node, dflt);
+        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofMinutes(5)) > 0) {
+            r.error(key, "must be between 1s and 5m, got " + text(d));
         }
+        return d;
+    }
+
+    /** {@code 0.10} or {@code 10%}, in (0, 1]. */
+    private static double fraction(ConfigReader r, String key, Object node, double dflt) {
+        String s = r.string(key, node);
+        if (s == null) {
+            return dflt;
+        }
+        String t = s.trim();
+        double v;
+        try {
+            v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
+                    : Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            r.error(key, "expected a fraction such as 0.10 or 10%, got '" + s + "'");
+            return dflt;
+        }
+        if (!(v > 0 && v <= 1)) {
+            r.error(key, "must be above 0 and at most 1 (0.10 = ten percentage points), got '" + s + "'");
+            return dflt;
+        }
+        return v;
     }
 
     /** {@code 15m}, {@code 30s}, {@code 1h}, {@code 500ms}. */

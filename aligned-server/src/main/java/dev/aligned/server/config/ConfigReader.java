@@ -1,6 +1,8 @@
 package dev.aligned.server.config;
 
 import dev.aligned.server.ingest.ConfigError;
+import dev.aligned.server.ingest.ConfigException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -14,6 +16,9 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads values out of a parsed YAML tree, collecting every problem with its key instead of stopping at the
@@ -54,6 +59,22 @@ public final class ConfigReader {
         opts.setNestingDepthLimit(20);
         opts.setCodePointLimit(maxChars);
         return new Yaml(new SafeConstructor(opts));
+    }
+
+    /**
+     * Parses {@code text} (the contents of {@code file}) with {@link #yaml}; a syntax error becomes a
+     * {@link ConfigException} under the key {@code (yaml)}, with its line and column.
+     */
+    public static Object load(Path file, String text, int maxChars) throws ConfigException {
+        try {
+            return yaml(maxChars).load(text);
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = m == null ? "" : "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ": ";
+            throw new ConfigException(file, List.of(new ConfigError("(yaml)", where + e.getProblem())));
+        } catch (YAMLException e) {
+            throw new ConfigException(file, List.of(new ConfigError("(yaml)", String.valueOf(e.getMessage()))));
+        }
     }
 
     /** The problems found so far, in the order found (live: later reads append to it). */

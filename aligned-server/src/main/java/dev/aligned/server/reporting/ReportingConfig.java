@@ -16,9 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The {@code reporting:} section of {@code aligned.yaml} (and its {@code database:} section): who this receiver
@@ -141,16 +138,7 @@ public record ReportingConfig(Optional<String> databaseUrl, Optional<Secret> dat
     }
 
     static ReportingConfig parse(Path file, String text, Map<String, String> env, Path base) throws ConfigException {
-        Object root;
-        try {
-            root = ConfigReader.yaml(MAX_FILE_CHARS).load(text);
-        } catch (MarkedYAMLException e) {
-            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String where = m == null ? "" : "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ": ";
-            throw new ConfigException(file, List.of(new ConfigError("(yaml)", where + e.getProblem())));
-        } catch (YAMLException e) {
-            throw new ConfigException(file, List.of(new ConfigError("(yaml)", String.valueOf(e.getMessage()))));
-        }
+        Object root = ConfigReader.load(file, text, MAX_FILE_CHARS);
         ConfigReader r = new ConfigReader(env);
         Map<String, Object> top = r.map("(top)", root);
         Map<String, Object> db = r.map("database", top.get("database"));
