@@ -155,11 +155,13 @@ final class Insights {
      * Starts the after-ingest work, off the request path: at once, then whenever a report was stored by any source
      * (IMAP, directories, SMTP, HTTP, upload, another process on the same database; polled every {@code poll}) or
      * {@link #refreshLater} asks. Each round runs reverse DNS for new sources (when a resolver is configured) and
-     * the precomputed source windows, then warms what the first page views read (overview, domain and sources of
+     * the precomputed source windows, then warms what the first page views read (overview, domain, sources,
+     * readiness and disagreements of
      * {@link #WARM_DAYS}), so a first view after ingest is served from memory. Rounds never overlap; new reports
      * arriving during a round cause one more round (debounced). Never throws: the pages work without it.
      */
-    synchronized void startRefresher(boolean withDns, java.time.Clock clock, java.time.Duration poll) {
+    synchronized void startRefresher(boolean withDns, java.time.Clock clock, java.time.Duration poll,
+            java.util.function.Consumer<String> log) {
         if (refresher != null) {
             return;
         }
@@ -174,13 +176,12 @@ final class Insights {
                         requested = false;
                     }
                     if (version != done || asked) {
-                        if (withDns) {
-                            analysis.refresh();
-                        } else {
-                            analysis.refreshWindows();
-                        }
+                        long start = System.nanoTime();
+                        int windows = withDns ? analysis.refresh().windows() : analysis.refreshWindows();
                         warm(clock);
                         done = version;
+                        log.accept(String.format(java.util.Locale.ROOT, "analysis refreshed: %d source windows "
+                                + "computed, pages warmed, %.1f s", windows, (System.nanoTime() - start) / 1e9));
                     }
                 } catch (RuntimeException e) {
                     // the next round tries again; the pages compute what is not precomputed
@@ -238,6 +239,8 @@ final class Insights {
                     return;
                 }
                 sources(d, p);
+                readiness(d, p); // the domain page and API replay the period under the next step
+                disagreements(d, p); // the domain page lists them
             }
         }
     }

@@ -152,7 +152,7 @@ public final class WebServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         ready = true;
-        insights.startRefresher(resolver != null, clock, refreshPoll);
+        insights.startRefresher(resolver != null, clock, refreshPoll, console::println);
         return this;
     }
 
