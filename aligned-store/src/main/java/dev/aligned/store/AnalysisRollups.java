@@ -26,8 +26,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The two rollups the analysis stage reads ({@code daily_totals}, {@code source_days}; schema V3), added in the
- * transaction that stores a report. Alignment is recomputed here from {@code auth_results}: a passing DKIM
+ * The rollups the analysis stage reads ({@code daily_totals}, {@code source_days}, {@code dkim_selectors}; schema
+ * V3, and {@code source_reporters}; V7), added in the transaction that stores a report. Alignment is recomputed here from {@code auth_results}: a passing DKIM
  * signature or SPF check whose domain equals the From domain (strict) or shares its registrable domain by the
  * public suffix list (relaxed), as the report's {@code adkim}/{@code aspf} say (relaxed when absent).
  */
@@ -206,8 +206,8 @@ final class AnalysisRollups {
     }
 
     /** Adds the records of one report (sorted keys: concurrent writers lock rows in the same order). */
-    static void add(Connection conn, String domain, int day, PolicyPublished p, List<ReportRecord> records)
-            throws SQLException {
+    static void add(Connection conn, String domain, int day, String orgName, PolicyPublished p,
+            List<ReportRecord> records) throws SQLException {
         Map<TotalKey, long[]> totals = new TreeMap<>();
         Map<String, Object[]> sources = new TreeMap<>(); // source_ip + hash -> {Facts, long[]}
         Memo memo = new Memo();
@@ -306,6 +306,32 @@ final class AnalysisRollups {
                 ps.setString(++i, f.reasons());
                 ps.setLong(++i, c[0]);
                 ps.setLong(++i, c[1]);
+                ps.addBatch();
+                if (++pending == 500) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+        Map<String, long[]> byIp = new TreeMap<>(); // this report's messages per source IP
+        for (ReportRecord r : records) {
+            byIp.computeIfAbsent(r.row().sourceIp(), x -> new long[1])[0] += r.row().count();
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO source_reporters (domain, day, source_ip, "
+                + "org_name, reports, messages) VALUES (?, ?, ?, ?, 1, ?) "
+                + "ON CONFLICT (domain, source_ip, day, org_name) DO UPDATE SET "
+                + "reports = source_reporters.reports + 1, "
+                + "messages = source_reporters.messages + excluded.messages")) {
+            int pending = 0;
+            for (Map.Entry<String, long[]> e : byIp.entrySet()) {
+                ps.setString(1, domain);
+                ps.setInt(2, day);
+                ps.setString(3, e.getKey());
+                ps.setString(4, orgName);
+                ps.setLong(5, e.getValue()[0]);
                 ps.addBatch();
                 if (++pending == 500) {
                     ps.executeBatch();

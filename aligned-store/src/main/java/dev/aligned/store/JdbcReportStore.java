@@ -471,7 +471,7 @@ final class JdbcReportStore implements ReportStore {
         insertRecords(id, domain, day, a.records());
         if (inRollups) {
             addToRollups(domain, day, a.records());
-            AnalysisRollups.add(conn, domain, day, p, a.records());
+            AnalysisRollups.add(conn, domain, day, m.orgName(), p, a.records());
         }
         return conflictOf == null
                 ? new ReportOutcome.New(source, a.kind(), a.records().size())

@@ -27,8 +27,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Counts are messages summed from report record {@code count}s. Thread-safe; queries on one instance are
- * serialised over one connection (open one per web node).
+ * <p>Counts are messages summed from report record {@code count}s. Thread-safe; concurrent calls run in parallel
+ * over a small pool of connections (up to 4; SQLite in WAL mode lets readers run beside each other and the writer).
  */
 public final class Analysis implements AutoCloseable {
     /** Most source rows {@link #sources} lists; the rest are summed into one line. */
@@ -138,6 +138,14 @@ public final class Analysis implements AutoCloseable {
      * @param windows source windows computed (those already current are skipped)
      */
     public record Refreshed(EnrichResult reverseDns, int windows) {
+    }
+
+    /**
+     * A number that changes whenever a report is stored (the highest report id): cheap to poll, so a caller can
+     * run {@link #refresh} only when there is something new.
+     */
+    public long storeVersion() {
+        return queries.version(null);
     }
 
     /** Precomputes only the source windows (no DNS). */

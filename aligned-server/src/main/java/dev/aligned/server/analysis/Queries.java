@@ -12,21 +12,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The SQL of the analysis stage over one connection. Reads the V3 rollups ({@code daily_totals},
- * {@code source_days}); only {@link #source} reads raw records, for one IP, bounded. Results of the heavier
+ * The SQL of the analysis stage over a small pool of connections ({@link #MAX_CONNECTIONS}). Reads the V3 rollups ({@code daily_totals},
+ * {@code source_days}) and V7 {@code source_reporters}; only {@link #source} reads raw records: the newest
+ * {@link Analysis#MAX_DETAIL_RECORDS} of one IP, an index range scan on {@code records_source_newest}. Results of the heavier
  * per-period queries are cached until a report is stored (the highest report id changes).
  */
 final class Queries implements AutoCloseable {
-    private final Connection conn;
+    private final Pool pool;
     private final boolean postgres;
     private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
     private final Map<Object, Object> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Object, Object> e) {
@@ -35,39 +34,107 @@ final class Queries implements AutoCloseable {
     };
     private final boolean caching;
 
-    private Queries(Connection conn, boolean postgres, Clock clock, boolean caching) {
-        this.conn = conn;
+    private Queries(Pool pool, boolean postgres, Clock clock, boolean caching) {
+        this.pool = pool;
         this.postgres = postgres;
         this.clock = clock;
         this.caching = caching;
     }
 
+    /** Most connections one instance opens: page requests run in parallel up to this many. */
+    static final int MAX_CONNECTIONS = 4;
+
     static Queries open(String url, String user, String password, Clock clock, boolean caching) {
-        try {
-            if (url.toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:postgresql:")) {
-                PGSimpleDataSource p = new PGSimpleDataSource();
-                p.setURL(url);
-                if (user != null) {
-                    p.setUser(user);
-                }
-                if (password != null) {
-                    p.setPassword(password);
-                }
-                Connection c = p.getConnection();
-                c.setAutoCommit(true);
-                return new Queries(c, true, clock, caching);
+        boolean pg = url.toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:postgresql:");
+        javax.sql.DataSource ds;
+        if (pg) {
+            PGSimpleDataSource p = new PGSimpleDataSource();
+            p.setURL(url);
+            if (user != null) {
+                p.setUser(user);
             }
+            if (password != null) {
+                p.setPassword(password);
+            }
+            ds = p;
+        } else {
             SQLiteConfig cfg = new SQLiteConfig();
-            cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            cfg.setJournalMode(SQLiteConfig.JournalMode.WAL); // readers run beside each other and beside the writer
             cfg.setBusyTimeout(30_000);
             cfg.setCacheSize(-64_000); // 64 MB page cache: the rollups of a busy year stay in memory
             SQLiteDataSource s = new SQLiteDataSource(cfg);
             s.setUrl(url);
-            Connection c = s.getConnection();
-            c.setAutoCommit(true);
-            return new Queries(c, false, clock, caching);
-        } catch (SQLException e) {
-            throw new AnalysisException("cannot open " + display(url) + ": " + e.getMessage(), e);
+            ds = s;
+        }
+        Pool pool = new Pool(ds, display(url), MAX_CONNECTIONS);
+        pool.release(pool.acquire()); // fail here, not on the first page, when the database cannot be opened
+        return new Queries(pool, pg, clock, caching);
+    }
+
+    /**
+     * A small bounded pool: connections opened on demand up to {@code max}, handed out one caller at a time and
+     * returned in auto-commit mode (a connection left in a transaction is closed instead of reused).
+     */
+    static final class Pool {
+        private final javax.sql.DataSource ds;
+        private final String display;
+        private final java.util.concurrent.Semaphore permits;
+        private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idle =
+                new java.util.concurrent.ConcurrentLinkedDeque<>();
+        private volatile boolean closed;
+
+        Pool(javax.sql.DataSource ds, String display, int max) {
+            this.ds = ds;
+            this.display = display;
+            this.permits = new java.util.concurrent.Semaphore(max, true);
+        }
+
+        Connection acquire() {
+            if (closed) {
+                throw new AnalysisException("the analysis of " + display + " is closed", null);
+            }
+            permits.acquireUninterruptibly();
+            Connection c = idle.pollFirst();
+            if (c != null) {
+                return c;
+            }
+            try {
+                c = ds.getConnection();
+                c.setAutoCommit(true);
+                return c;
+            } catch (SQLException e) {
+                permits.release();
+                throw new AnalysisException("cannot open " + display + ": " + e.getMessage(), e);
+            }
+        }
+
+        void release(Connection c) {
+            try {
+                if (closed || c.isClosed() || !c.getAutoCommit()) {
+                    c.close();
+                } else {
+                    idle.addFirst(c);
+                }
+            } catch (SQLException e) {
+                // a broken connection is dropped; the next caller opens a new one
+            } finally {
+                permits.release();
+            }
+        }
+
+        void close() throws SQLException {
+            closed = true;
+            SQLException first = null;
+            for (Connection c; (c = idle.pollFirst()) != null;) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
@@ -81,13 +148,13 @@ final class Queries implements AutoCloseable {
     }
 
     <T> T run(String what, Work<T> work) {
-        lock.lock();
+        Connection c = pool.acquire();
         try {
-            return work.run(conn);
+            return work.run(c);
         } catch (SQLException e) {
             throw new AnalysisException(what + " failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            pool.release(c);
         }
     }
 
@@ -513,9 +580,10 @@ final class Queries implements AutoCloseable {
         SourceRow row = classifier.row(domain, f, name);
         return run("reading the records of " + ip, c -> {
             List<ReporterCount> reporters = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT r.org_name, COUNT(DISTINCT r.id), "
-                    + "SUM(c.messages) FROM records c JOIN reports r ON r.id = c.report_id WHERE c.domain = ? "
-                    + "AND c.day >= ? AND c.day <= ? AND c.source_ip = ? GROUP BY r.org_name ORDER BY 3 DESC")) {
+            // from the per-source reporter rollup (V7): a few rows per day, never the IP's raw records
+            try (PreparedStatement ps = c.prepareStatement("SELECT org_name, SUM(reports), SUM(messages) "
+                    + "FROM source_reporters WHERE domain = ? AND day >= ? AND day <= ? AND source_ip = ? "
+                    + "GROUP BY org_name ORDER BY 3 DESC, 1")) {
                 bind(ps, domain, p, ip);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -673,13 +741,10 @@ final class Queries implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
         try {
-            conn.close();
+            pool.close();
         } catch (SQLException e) {
             throw new AnalysisException("closing: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
         }
     }
 }

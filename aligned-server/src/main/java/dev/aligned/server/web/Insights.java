@@ -139,21 +139,109 @@ final class Insights {
         return analysis.check(domain);
     }
 
+    /** How often the refresher looks for newly stored reports (one {@code MAX(id)} query). */
+    static final java.time.Duration POLL = java.time.Duration.ofSeconds(10);
+    /** The periods (days; 0 = everything) whose overview, domain and sources results are warmed after a refresh. */
+    static final List<Integer> WARM_DAYS = List.of(30, 7, 90, 365, 0);
+    /** Most domains warmed per period (the largest first). */
+    static final int MAX_WARM_DOMAINS = 20;
+
+    private final Object wake = new Object();
+    private boolean requested;
+    private volatile boolean stopped;
+    private Thread refresher;
+
     /**
-     * The analysis stage's after-ingest work, off the request path: reverse DNS for new sources (when a resolver is
-     * configured) and the precomputed source windows. Never throws: the pages work without it.
+     * Starts the after-ingest work, off the request path: at once, then whenever a report was stored by any source
+     * (IMAP, directories, SMTP, HTTP, upload, another process on the same database; polled every {@code poll}) or
+     * {@link #refreshLater} asks. Each round runs reverse DNS for new sources (when a resolver is configured) and
+     * the precomputed source windows, then warms what the first page views read (overview, domain, sources,
+     * readiness and disagreements of
+     * {@link #WARM_DAYS}), so a first view after ingest is served from memory. Rounds never overlap; new reports
+     * arriving during a round cause one more round (debounced). Never throws: the pages work without it.
      */
-    void refreshLater(boolean withDns) {
-        Thread.ofVirtual().name("aligned-refresh").start(() -> {
-            try {
-                if (withDns) {
-                    analysis.refresh();
-                } else {
-                    analysis.refreshWindows();
+    synchronized void startRefresher(boolean withDns, java.time.Clock clock, java.time.Duration poll,
+            java.util.function.Consumer<String> log) {
+        if (refresher != null) {
+            return;
+        }
+        refresher = Thread.ofPlatform().daemon().name("aligned-refresh").start(() -> {
+            long done = -1;
+            while (!stopped) {
+                try {
+                    long version = analysis.storeVersion();
+                    boolean asked;
+                    synchronized (wake) {
+                        asked = requested;
+                        requested = false;
+                    }
+                    if (version != done || asked) {
+                        long start = System.nanoTime();
+                        int windows = withDns ? analysis.refresh().windows() : analysis.refreshWindows();
+                        warm(clock);
+                        done = version;
+                        log.accept(String.format(java.util.Locale.ROOT, "analysis refreshed: %d source windows "
+                                + "computed, pages warmed, %.1f s", windows, (System.nanoTime() - start) / 1e9));
+                    }
+                } catch (RuntimeException e) {
+                    // the next round tries again; the pages compute what is not precomputed
                 }
-            } catch (RuntimeException e) {
-                // the next upload or start tries again; the pages compute what is not precomputed
+                synchronized (wake) {
+                    if (!requested && !stopped) {
+                        try {
+                            wake.wait(poll.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
             }
         });
+    }
+
+    /** Asks the refresher for a round now (after an upload). */
+    void refreshLater() {
+        synchronized (wake) {
+            requested = true;
+            wake.notifyAll();
+        }
+    }
+
+    /** Stops the refresher (waits at most a few seconds for a round in progress). */
+    void stopRefresher() {
+        stopped = true;
+        Thread t;
+        synchronized (this) {
+            t = refresher;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void warm(java.time.Clock clock) {
+        LocalDate today = LocalDate.now(clock);
+        for (int days : WARM_DAYS) {
+            if (stopped) {
+                return;
+            }
+            Queries.Period p = Queries.Period.lastDays(days, today);
+            List<Queries.DomainSummary> all = domains(Queries.Scope.ALL, p);
+            List<String> names = all.stream().map(Queries.DomainSummary::domain).toList();
+            days(names, p);
+            for (String d : names.subList(0, Math.min(names.size(), MAX_WARM_DOMAINS))) {
+                if (stopped) {
+                    return;
+                }
+                sources(d, p);
+                readiness(d, p); // the domain page and API replay the period under the next step
+                disagreements(d, p); // the domain page lists them
+            }
+        }
     }
 }

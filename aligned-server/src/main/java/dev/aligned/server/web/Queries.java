@@ -166,14 +166,16 @@ final class Queries {
         return db.read(c -> {
             List<RecordRow> records = records(c, "rec.domain = ? AND rec.source_ip = ? AND rec.day BETWEEN ? AND ?",
                     "rec.day DESC, rec.report_id DESC, rec.seq", domain, ip, p.fromDay(), p.toDay());
-            List<Reporter> reporters = WebDb.query(c, "SELECT r.org_name, COUNT(DISTINCT r.id), SUM(rec.messages) "
-                    + "FROM records rec JOIN reports r ON r.id = rec.report_id WHERE rec.domain = ? AND rec.source_ip = ? "
-                    + "AND rec.day BETWEEN ? AND ? GROUP BY r.org_name ORDER BY 3 DESC LIMIT " + MAX_ROWS,
+            // both from rollups keyed by (domain, source_ip, day): a few rows a day, never the IP's raw records
+            List<Reporter> reporters = WebDb.query(c, "SELECT org_name, SUM(reports), SUM(messages) "
+                    + "FROM source_reporters WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ? "
+                    + "GROUP BY org_name ORDER BY 3 DESC, 1 LIMIT " + MAX_ROWS,
                     rs -> new Reporter(rs.getString(1), rs.getLong(2), rs.getLong(3)), domain, ip, p.fromDay(), p.toDay());
             long messages = 0;
             long pass = 0;
-            for (Object[] r : WebDb.query(c, "SELECT SUM(messages), SUM(CASE WHEN dmarc = 'pass' THEN messages ELSE 0 END) "
-                    + "FROM daily_rollups WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ?",
+            for (Object[] r : WebDb.query(c, "SELECT SUM(messages), SUM(CASE WHEN dkim = 'pass' OR spf = 'pass' "
+                    + "THEN messages ELSE 0 END) FROM source_days WHERE domain = ? AND source_ip = ? AND day BETWEEN ? "
+                    + "AND ?",
                     rs -> new Object[] {rs.getLong(1), rs.getLong(2)}, domain, ip, p.fromDay(), p.toDay())) {
                 messages = (Long) r[0];
                 pass = (Long) r[1];

@@ -21,7 +21,7 @@ final class Uploads {
         IngestResult res = web.ingestor.ingest(source, bytes);
         web.metrics.uploads.increment();
         if (res.newReports() > 0) {
-            web.insights.refreshLater(web.resolver != null);
+            web.insights.refreshLater();
         }
         return res;
     }

@@ -84,6 +84,7 @@ public final class WebServer implements AutoCloseable {
     private final int passwordIterations;
     private final Duration sessionLifetime;
     private final boolean demo;
+    private final Duration refreshPoll;
     private final SecureRandom random = new SecureRandom();
     final List<Route> routes = new ArrayList<>();
     WebDb db;
@@ -112,6 +113,7 @@ public final class WebServer implements AutoCloseable {
         this.passwordIterations = b.passwordIterations;
         this.sessionLifetime = b.sessionLifetime;
         this.demo = b.demo;
+        this.refreshPoll = b.refreshPoll;
         this.loginLimiter = new RateLimiter(b.loginBurst, b.loginRefill.toMillis(), b.clock, 10_000);
         this.uploadLimiter = new RateLimiter(b.uploadBurst, b.uploadRefill.toMillis(), b.clock, 10_000);
     }
@@ -150,7 +152,7 @@ public final class WebServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         ready = true;
-        insights.refreshLater(resolver != null);
+        insights.startRefresher(resolver != null, clock, refreshPoll, console::println);
         return this;
     }
 
@@ -448,6 +450,9 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (insights != null) {
+            insights.stopRefresher();
+        }
         if (server != null) {
             server.stop(0);
             executor.close();
@@ -485,11 +490,24 @@ public final class WebServer implements AutoCloseable {
         private Duration loginRefill = Duration.ofSeconds(20);
         private int uploadBurst = 20;
         private Duration uploadRefill = Duration.ofSeconds(3);
+        private Duration refreshPoll = Insights.POLL;
 
         private Builder(ReportStore store, Ingestor ingestor, String jdbcUrl) {
             this.store = Objects.requireNonNull(store, "store");
             this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
             this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        }
+
+        /**
+         * How often the dashboard looks for reports stored by any ingest source (default 10 s) to refresh the
+         * analysis stage's precomputed results off the request path.
+         */
+        public Builder refreshPoll(Duration every) {
+            if (every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("refresh poll must be positive, got " + every);
+            }
+            this.refreshPoll = every;
+            return this;
         }
 
         /** Database user and password (PostgreSQL), as given to the store. */

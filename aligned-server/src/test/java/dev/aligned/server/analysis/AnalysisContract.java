@@ -250,21 +250,30 @@ abstract class AnalysisContract {
         String domain = key(a.policy().domain());
         String ip = a.records().get(0).row().sourceIp();
         Map<String, Long> byOrg = new TreeMap<>();
+        Map<String, Long> reportsByOrg = new TreeMap<>();
         long records = 0;
         for (AggregateReport r : reports.values()) {
             if (key(r.policy().domain()).equals(domain)) {
+                boolean seen = false;
                 for (ReportRecord rec : r.records()) {
                     if (rec.row().sourceIp().equals(ip)) {
                         byOrg.merge(r.metadata().orgName(), rec.row().count(), Long::sum);
                         records++;
+                        seen = true;
                     }
+                }
+                if (seen) {
+                    reportsByOrg.merge(r.metadata().orgName(), 1L, Long::sum);
                 }
             }
         }
         SourceDetail d = analysis.source(domain, ip, ALL);
         Map<String, Long> got = new TreeMap<>();
+        Map<String, Long> gotReports = new TreeMap<>();
         d.reporters().forEach(r -> got.put(r.orgName(), r.messages()));
+        d.reporters().forEach(r -> gotReports.put(r.orgName(), r.reports()));
         assertEquals(byOrg, got);
+        assertEquals(reportsByOrg, gotReports, "reports per reporter, summed from the per-day reporter rollup");
         assertEquals(Math.min(records, Analysis.MAX_DETAIL_RECORDS), d.records().size());
         assertEquals(byOrg.values().stream().mapToLong(Long::longValue).sum(), d.source().volume().messages());
         long withSpf = 0;
