@@ -224,12 +224,14 @@ final class MilterSession {
                 log.accept("milter: recording the evaluation failed: " + ex);
             }
         });
+        // the message (and its spill file) goes before the final reply: once the MTA has the reply it may count on
+        // nothing of the message being left on this host
+        message.close();
         switch (decision.reply()) {
             case Reply.Accept a -> send(Wire.R_ACCEPT);
             case Reply.Reject r -> send(Wire.R_REPLYCODE, Wire.cstrings(r.smtpReply()));
             case Reply.TempFail t -> send(Wire.R_REPLYCODE, Wire.cstrings(t.smtpReply()));
         }
-        message.close();
     }
 
     private void resetConnection() {
