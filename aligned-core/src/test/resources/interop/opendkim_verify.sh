@@ -7,7 +7,22 @@
 set -eu
 origin="$1"; zonefile="$2"; message="$3"
 dir=$(mktemp -d)
-trap 'if [ -f "$dir/nsd.pid" ]; then kill "$(cat "$dir/nsd.pid")" 2>/dev/null || true; fi; rm -rf "$dir"' EXIT
+# nsd writes xfrd.state while it shuts down: wait for it to be gone before removing the directory, and never let
+# the clean-up change the exit status (a failed rm once turned a verified message into a failure)
+cleanup() {
+  status=$?
+  if [ -s "$dir/nsd.pid" ]; then
+    pid=$(cat "$dir/nsd.pid")
+    kill "$pid" 2>/dev/null || true
+    j=0
+    while kill -0 "$pid" 2>/dev/null && [ $j -lt 100 ]; do sleep 0.05; j=$((j+1)); done
+  fi
+  # nsd's xfrd child may still be writing its state file after the main process has gone
+  j=0
+  until rm -rf "$dir" 2>/dev/null || [ $j -ge 100 ]; do sleep 0.05; j=$((j+1)); done
+  exit $status
+}
+trap cleanup EXIT
 ip link set lo up
 cp "$zonefile" "$dir/zone"
 cat > "$dir/nsd.conf" <<CONF
