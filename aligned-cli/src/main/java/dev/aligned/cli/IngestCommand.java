@@ -111,10 +111,9 @@ final class IngestCommand implements Callable<Integer> {
             try {
                 if (cfg.smtp().isPresent()) {
                     ReceiverSettings r = cfg.smtp().get();
-                    SmtpReceiver smtp = SmtpReceiver.builder(ingestor).bind(InetAddress.getByName(r.host()))
-                            .port(r.port()).maxMessageBytes(r.maxBytes()).build().start();
+                    SmtpReceiver smtp = r.smtpBuilder(ingestor).build().start();
                     receivers.add(smtp);
-                    out.println("SMTP receiver on " + r.host() + ":" + smtp.port());
+                    out.println("SMTP receiver on " + r.host() + ":" + smtp.port() + r.tlsLabel());
                 }
                 if (cfg.http().isPresent()) {
                     ReceiverSettings r = cfg.http().get();

@@ -244,8 +244,7 @@ public final class AlignedServer implements AutoCloseable {
 
         @Override
         public void start() throws IOException {
-            smtp = SmtpReceiver.builder(ingestor).bind(InetAddress.getByName(settings.host())).port(settings.port())
-                    .maxMessageBytes(settings.maxBytes()).clock(clock).build().start();
+            smtp = settings.smtpBuilder(ingestor).clock(clock).build().start();
         }
 
         @Override
@@ -261,7 +260,8 @@ public final class AlignedServer implements AutoCloseable {
 
         @Override
         public String name() {
-            return "SMTP receiver on " + settings.host() + ":" + (smtp == null ? settings.port() : smtp.port());
+            return "SMTP receiver on " + settings.host() + ":" + (smtp == null ? settings.port() : smtp.port())
+                    + settings.tlsLabel();
         }
     }
 

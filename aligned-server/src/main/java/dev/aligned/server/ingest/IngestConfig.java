@@ -40,7 +40,8 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
     private static final int MAX_FILE_CHARS = 1 << 20;
     private static final Set<String> TOP = Set.of("database", "imap", "directories", "smtp", "http", "milter",
             "reporting", "alerts");
-    private static final Set<String> SMTP = Set.of("listen", "max_message_bytes");
+    private static final Set<String> SMTP = Set.of("listen", "max_message_bytes", "tls_certificate", "tls_key",
+            "require_tls");
     private static final Set<String> HTTP = Set.of("listen", "max_upload_bytes", "token");
     private static final Set<String> DATABASE = Set.of("url", "password");
     private static final Set<String> IMAP = Set.of("name", "host", "port", "security", "user", "password", "folder",
@@ -159,7 +160,7 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                 }
             }
             Optional<ReceiverSettings> smtp = Optional.ofNullable(receiver("smtp", top.get("smtp"), SMTP,
-                    "max_message_bytes", 2525));
+                    "max_message_bytes", 2525)).map(s -> smtpTls(s, top.get("smtp"), base));
             Optional<ReceiverSettings> http = Optional.ofNullable(receiver("http", top.get("http"), HTTP,
                     "max_upload_bytes", 8025));
             if (imap.isEmpty() && ds.isEmpty() && !top.containsKey("smtp") && !top.containsKey("http")
@@ -220,6 +221,37 @@ public record IngestConfig(Optional<String> databaseUrl, Optional<Secret> databa
                 return null;
             }
             return new ReceiverSettings(host, port, max, token);
+        }
+
+        /** {@code tls_certificate}, {@code tls_key} (PEM files, relative to the file) and {@code require_tls}. */
+        ReceiverSettings smtpTls(ReceiverSettings s, Object node, Path base) {
+            Map<String, Object> m = r.mapOrNull("smtp", node);
+            String cert = r.string("smtp.tls_certificate", m.get("tls_certificate"));
+            String key = r.string("smtp.tls_key", m.get("tls_key"));
+            boolean require = r.bool("smtp.require_tls", m.get("require_tls"), false);
+            if (cert == null && key == null) {
+                if (require) {
+                    r.error("smtp.require_tls", "needs tls_certificate and tls_key (PEM files) to offer STARTTLS");
+                }
+                return s;
+            }
+            if (cert == null || key == null) {
+                r.error(cert == null ? "smtp.tls_certificate" : "smtp.tls_key", "missing: STARTTLS needs both "
+                        + "tls_certificate (the PEM chain, e.g. fullchain.pem) and tls_key (its PKCS#8 key, privkey.pem)");
+                return s;
+            }
+            try {
+                javax.net.ssl.SSLContext tls = TlsIdentity.load(resolve(base, cert), resolve(base, key));
+                return new ReceiverSettings(s.host(), s.port(), s.maxBytes(), s.token(), Optional.of(tls), require);
+            } catch (TlsIdentity.Invalid e) {
+                r.error("smtp.tls_certificate", e.getMessage());
+                return s;
+            }
+        }
+
+        private static Path resolve(Path base, String file) {
+            Path p = Path.of(file);
+            return base != null && !p.isAbsolute() ? base.resolve(p).normalize() : p;
         }
 
         ImapMailbox mailbox(String pre, Object node) {

@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A minimal SMTP server (RFC 5321) that hands every message it accepts to the {@link Ingestor}, so that a DMARC
@@ -28,8 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * that sees no {@code 250} (connection dropped, store down: {@code 451}) sends again, and the store recognises the
  * bytes. Messages that are not reports are accepted and kept with their error (rejecting them would only make the
  * sender bounce). Bounded: message size (announced with the SIZE extension, RFC 1870), command line length,
- * recipients per message, concurrent connections, idle time. No STARTTLS and no AUTH: listen on loopback (the
- * default) behind an MTA, or on a trusted network.
+ * recipients per message, concurrent connections, idle time. STARTTLS (RFC 3207) when given a TLS context
+ * ({@link TlsIdentity}), optionally required before {@code MAIL}: reporters deliver to a domain's MX, and a domain
+ * that publishes MTA-STS in enforce mode gets no mail from them at all over plain text. Input a client pipelined
+ * behind {@code STARTTLS} is discarded, never read as if it had come over TLS. No AUTH: reports come from anyone.
  *
  * <pre>{@code
  * try (SmtpReceiver smtp = SmtpReceiver.builder(ingestor).port(2525).build().start()) {
@@ -51,6 +55,8 @@ public final class SmtpReceiver implements AutoCloseable {
     private final String hostname;
     private final Semaphore slots;
     private final Clock clock;
+    private final SSLContext tls;
+    private final boolean requireTls;
     private final AtomicLong sequence = new AtomicLong();
     private volatile ServerSocket listener;
 
@@ -63,6 +69,8 @@ public final class SmtpReceiver implements AutoCloseable {
         this.hostname = b.hostname;
         this.slots = new Semaphore(b.maxConnections);
         this.clock = b.clock;
+        this.tls = b.tls;
+        this.requireTls = b.requireTls;
     }
 
     /** A builder: loopback, an ephemeral port, 64 MiB messages, 16 connections, 5 minutes idle. */
@@ -129,9 +137,10 @@ public final class SmtpReceiver implements AutoCloseable {
 
     /** One SMTP conversation. */
     private final class Session {
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+        private String tlsProtocol;
         private boolean greeted;
         private String mailFrom;
         private int recipients;
@@ -170,12 +179,27 @@ public final class SmtpReceiver implements AutoCloseable {
                         reset();
                         greeted = true;
                         reply("250-" + hostname + " greets you\r\n250-SIZE " + maxMessageBytes
+                                + (tls != null && tlsProtocol == null ? "\r\n250-STARTTLS" : "")
                                 + "\r\n250-8BITMIME\r\n250 SMTPUTF8");
                     }
                     case "HELO" -> {
                         reset();
                         greeted = true;
                         reply("250 " + hostname);
+                    }
+                    case "STAR" -> {
+                        if (!upper.equals("STARTTLS") || tls == null) {
+                            if (bad(tls == null || !upper.startsWith("STARTTLS") ? "502 5.5.2 command not implemented"
+                                    : "501 5.5.4 STARTTLS takes no parameters")) {
+                                return;
+                            }
+                        } else if (tlsProtocol != null) {
+                            if (bad("503 5.5.1 TLS is already active")) {
+                                return;
+                            }
+                        } else if (!startTls()) {
+                            return;
+                        }
                     }
                     case "MAIL" -> mail(line, upper);
                     case "RCPT" -> rcpt(upper);
@@ -206,6 +230,31 @@ public final class SmtpReceiver implements AutoCloseable {
             }
         }
 
+        /**
+         * RFC 3207: 220, then the handshake on the same connection, then a fresh start (the client says EHLO again).
+         * False when the handshake failed and the connection is to be closed.
+         */
+        private boolean startTls() throws IOException {
+            reply("220 2.0.0 ready to start TLS");
+            SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(socket,
+                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+            secure.setUseClientMode(false);
+            try {
+                secure.startHandshake();
+            } catch (IOException e) {
+                return false; // nothing was accepted on this connection since the last message
+            }
+            socket = secure;
+            // whatever was buffered from the plain-text connection (commands pipelined behind STARTTLS, the
+            // injection of CVE-2011-0411) is dropped with the old stream
+            in = new BufferedInputStream(secure.getInputStream(), 16384);
+            out = secure.getOutputStream();
+            tlsProtocol = secure.getSession().getProtocol();
+            greeted = false;
+            reset();
+            return true;
+        }
+
         private void reset() {
             mailFrom = null;
             recipients = 0;
@@ -228,6 +277,10 @@ public final class SmtpReceiver implements AutoCloseable {
             }
             if (mailFrom != null) {
                 bad("503 5.5.1 nested MAIL command");
+                return;
+            }
+            if (requireTls && tlsProtocol == null) {
+                bad("530 5.7.0 must issue a STARTTLS command first");
                 return;
             }
             if (!upper.startsWith("MAIL FROM:")) {
@@ -307,7 +360,8 @@ public final class SmtpReceiver implements AutoCloseable {
                 return;
             }
             String source = "smtp://" + hostname + "/" + clock.millis() + "." + sequence.incrementAndGet()
-                    + ";from=" + socket.getInetAddress().getHostAddress();
+                    + ";from=" + socket.getInetAddress().getHostAddress()
+                    + (tlsProtocol == null ? "" : ";tls=" + tlsProtocol);
             IngestResult r;
             try {
                 r = ingestor.ingest(source, msg.toByteArray());
@@ -376,6 +430,8 @@ public final class SmtpReceiver implements AutoCloseable {
         private Duration idleTimeout = Duration.ofMinutes(5);
         private String hostname = "aligned.localhost";
         private Clock clock = Clock.systemUTC();
+        private SSLContext tls;
+        private boolean requireTls;
 
         private Builder(Ingestor ingestor) {
             this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
@@ -436,7 +492,22 @@ public final class SmtpReceiver implements AutoCloseable {
             return this;
         }
 
+        /** Offers STARTTLS with this context, e.g. from {@link TlsIdentity#load} (default: no TLS). */
+        public Builder tls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** Refuses {@code MAIL} ({@code 530 5.7.0}) until the client has started TLS (default false). */
+        public Builder requireTls(boolean required) {
+            this.requireTls = required;
+            return this;
+        }
+
         public SmtpReceiver build() {
+            if (requireTls && tls == null) {
+                throw new IllegalStateException("requireTls needs a TLS context: call tls(...) first");
+            }
             return new SmtpReceiver(this);
         }
     }

@@ -176,6 +176,30 @@ class IngestConfigTest {
     }
 
     @Test
+    void smtpTlsFilesAreReadRelativeToTheFileAndProblemsNameTheKey() throws Exception {
+        Path[] rsa = SmtpStartTlsTest.certificate(tmp, "rsa:2048");
+        IngestConfig c = load("""
+                smtp:
+                  listen: 0
+                  tls_certificate: %s
+                  tls_key: %s
+                  require_tls: true
+                """.formatted(rsa[0].getFileName(), rsa[1].getFileName()), Map.of());
+        ReceiverSettings s = c.smtp().orElseThrow();
+        assertTrue(s.tls().isPresent());
+        assertTrue(s.requireTls());
+        assertEquals(" (STARTTLS required)", s.tlsLabel());
+        assertEquals(List.of("smtp.require_tls: needs tls_certificate and tls_key (PEM files) to offer STARTTLS"),
+                errors("smtp:\n  require_tls: true\n", Map.of()));
+        assertEquals(List.of("smtp.tls_key: missing: STARTTLS needs both tls_certificate (the PEM chain, e.g. "
+                + "fullchain.pem) and tls_key (its PKCS#8 key, privkey.pem)"),
+                errors("smtp:\n  tls_certificate: " + rsa[0] + "\n", Map.of()));
+        assertEquals(List.of("smtp.tls_certificate: " + tmp.resolve("missing.pem")
+                + ": cannot read the certificate (NoSuchFileException: " + tmp.resolve("missing.pem") + ")"),
+                errors("smtp:\n  tls_certificate: missing.pem\n  tls_key: " + rsa[1] + "\n", Map.of()));
+    }
+
+    @Test
     void receiversListenOnLoopbackByDefaultAndHttpOffLoopbackNeedsAToken() throws Exception {
         IngestConfig c = load("""
                 smtp: {}

@@ -91,7 +91,7 @@ class SmtpReceiverTest {
         return replies;
     }
 
-    private static String readReply(BufferedReader r) throws Exception {
+    static String readReply(BufferedReader r) throws Exception {
         StringBuilder b = new StringBuilder();
         String line;
         while ((line = r.readLine()) != null) {
