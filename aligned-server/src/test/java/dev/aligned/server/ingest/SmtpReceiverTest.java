@@ -76,8 +76,13 @@ class SmtpReceiverTest {
 
     /** A raw conversation of commands: the greeting and the reply to each. */
     List<String> converse(String... lines) throws Exception {
+        return converse(smtp.port(), lines);
+    }
+
+    /** A raw conversation with the receiver on {@code port}: the greeting and the reply to each line. */
+    static List<String> converse(int port, String... lines) throws Exception {
         List<String> replies = new ArrayList<>();
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), smtp.port())) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(10_000);
             BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();

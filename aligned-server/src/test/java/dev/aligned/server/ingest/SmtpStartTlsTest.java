@@ -139,15 +139,8 @@ class SmtpStartTlsTest {
     void whenTlsIsRequiredMailBeforeStartTlsIsRefusedWith530() throws Exception {
         Path[] rsa = certificate(tmp, "rsa:2048");
         start(TlsIdentity.load(rsa[0], rsa[1]), true);
-        List<String> r = new ArrayList<>();
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), smtp.port())) {
-            s.setSoTimeout(10_000);
-            BufferedReader in = reader(s);
-            r.add(SmtpReceiverTest.readReply(in));
-            r.add(command(s, in, "EHLO sender.example"));
-            r.add(command(s, in, "MAIL FROM:<r@reporter.example>"));
-            r.add(command(s, in, "STARTTLS now"));
-        }
+        List<String> r = SmtpReceiverTest.converse(smtp.port(), "EHLO sender.example",
+                "MAIL FROM:<r@reporter.example>", "STARTTLS now");
         assertEquals(List.of("220 aligned.localhost ESMTP Aligned report receiver",
                 "250-aligned.localhost greets you|250-SIZE 67108864|250-STARTTLS|250-8BITMIME|250 SMTPUTF8",
                 "530 5.7.0 must issue a STARTTLS command first",
@@ -192,13 +185,9 @@ class SmtpStartTlsTest {
     void withoutTlsStartTlsIsNotOfferedNorImplemented() throws Exception {
         store = ReportStore.builder().url("jdbc:sqlite:" + tmp.resolve("aligned.db")).build();
         smtp = SmtpReceiver.builder(Ingestor.builder(store).build()).build().start();
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), smtp.port())) {
-            s.setSoTimeout(10_000);
-            BufferedReader in = reader(s);
-            SmtpReceiverTest.readReply(in);
-            assertTrue(!command(s, in, "EHLO x").contains("STARTTLS"));
-            assertEquals("502 5.5.2 command not implemented", command(s, in, "STARTTLS"));
-        }
+        List<String> r = SmtpReceiverTest.converse(smtp.port(), "EHLO x", "STARTTLS");
+        assertTrue(!r.get(1).contains("STARTTLS"), r.get(1));
+        assertEquals("502 5.5.2 command not implemented", r.get(2));
         assertThrows(IllegalStateException.class,
                 () -> SmtpReceiver.builder(Ingestor.builder(store).build()).requireTls(true).build());
     }
