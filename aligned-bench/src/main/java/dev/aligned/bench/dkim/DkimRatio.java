@@ -10,8 +10,11 @@ import java.util.Arrays;
  * wander; the first third of the rounds is warm-up and not counted.
  *
  * <pre>
- * java -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.dkim.DkimRatio [ROUNDS]
+ * java --add-modules jdk.incubator.vector -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.dkim.DkimRatio [ROUNDS]
  * </pre>
+ *
+ * <p>Without {@code --add-modules jdk.incubator.vector} the body scan is the SWAR one; the first line printed
+ * says which.
  */
 public final class DkimRatio {
     private static volatile Object sink;
@@ -21,6 +24,8 @@ public final class DkimRatio {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        System.out.println("jdk.incubator.vector " + (ModuleLayer.boot().findModule("jdk.incubator.vector")
+                .isPresent() ? "present: Vector API body scan" : "absent: SWAR body scan"));
         for (String size : new String[] {"4k", "100k"}) {
             DkimVerifyBenchmark b = new DkimVerifyBenchmark();
             b.size = size;
