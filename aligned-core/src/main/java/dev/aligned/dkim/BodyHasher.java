@@ -17,7 +17,9 @@ import java.security.NoSuchAlgorithmException;
  * that may turn out to be trailing) is the run cut and the few changed octets hashed from constants. Runs are
  * found sixteen octets at a time (SWAR arithmetic on two {@code long}s) by looking at adjacent pairs: an octet
  * pair needs attention only when both are whitespace or line-break octets (other than CR LF), when an LF lacks
- * its CR, or (relaxed) at a TAB. Empty lines between content lines stay in the run.
+ * its CR, or (relaxed) at a TAB. Empty lines between content lines stay in the run. When the JVM has the
+ * incubator module {@code jdk.incubator.vector} ({@link #VECTOR_SCAN}), {@link VectorBodyScan} finds them first,
+ * 64 octets at a time with the same rules, and the SWAR scan only looks at the rest (under 64 octets).
  */
 final class BodyHasher {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

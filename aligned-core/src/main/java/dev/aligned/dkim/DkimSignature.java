@@ -155,7 +155,8 @@ public record DkimSignature(TagValueList tags, DkimAlgorithm algorithm, byte[] s
                     "d=" + d + " is not a valid domain (" + dProblem + ")");
         }
         if (!d.contains(".")) {
-            return invalid(id, tags, tagD, "d=" + d + " is a top-level domain; a signing domain has at least two labels");
+            return invalid(id, tags, tagD,
+                    "d=" + d + " is a top-level domain; a signing domain has at least two labels");
         }
         String s = tagS.value();
         String sProblem = DkimNames.problem(s);

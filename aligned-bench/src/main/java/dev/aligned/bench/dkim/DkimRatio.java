@@ -12,7 +12,8 @@ import java.util.Arrays;
  * not counted either.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.dkim.DkimRatio [ROUNDS [WARMUP]]
+ * java --add-modules jdk.incubator.vector -cp aligned-bench/target/benchmarks.jar \
+ *     dev.aligned.bench.dkim.DkimRatio [ROUNDS [WARMUP]]
  * </pre>
  *
  * <p>Without {@code --add-modules jdk.incubator.vector} the body scan is the SWAR one; the first line printed
