@@ -17,7 +17,9 @@ import java.security.NoSuchAlgorithmException;
  * that may turn out to be trailing) is the run cut and the few changed octets hashed from constants. Runs are
  * found sixteen octets at a time (SWAR arithmetic on two {@code long}s) by looking at adjacent pairs: an octet
  * pair needs attention only when both are whitespace or line-break octets (other than CR LF), when an LF lacks
- * its CR, or (relaxed) at a TAB. Empty lines between content lines stay in the run.
+ * its CR, or (relaxed) at a TAB. Empty lines between content lines stay in the run. When the JVM has the
+ * incubator module {@code jdk.incubator.vector} ({@link #VECTOR_SCAN}), {@link VectorBodyScan} finds them first,
+ * 64 octets at a time with the same rules, and the SWAR scan only looks at the rest (under 64 octets).
  */
 final class BodyHasher {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -31,7 +33,26 @@ final class BodyHasher {
     private static final byte[] SPACE = {' '};
     private static final byte[] CR = {'\r'};
 
+    /**
+     * Whether the Vector API scan ({@link VectorBodyScan}) is used: only when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} on hardware with 256-bit vectors. The class is referred to only
+     * behind this check, so without the module it is never loaded.
+     */
+    static final boolean VECTOR_SCAN = vectorScanUsable();
+
+    private static boolean vectorScanUsable() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return VectorBodyScan.usable();
+        } catch (LinkageError e) { // a JDK whose incubating API differs from the one compiled against
+            return false;
+        }
+    }
+
     private final boolean relaxed;
+    private final boolean vector;
     private final MessageDigest digest;
     private final long limit;
     private long canonicalLength;
@@ -51,7 +72,19 @@ final class BodyHasher {
 
     /** A hasher writing into {@code digest}, which must be fresh (nothing hashed yet). */
     BodyHasher(Canonicalization c, MessageDigest digest, long limit) {
+        this(c, digest, limit, VECTOR_SCAN);
+    }
+
+    /**
+     * For tests and benchmarks: a hasher using the Vector API scan ({@code vector}, which must then be
+     * {@link #VECTOR_SCAN usable}) or the SWAR scan.
+     */
+    BodyHasher(Canonicalization c, MessageDigest digest, long limit, boolean vector) {
+        if (vector && !VECTOR_SCAN) {
+            throw new IllegalStateException("the Vector API scan needs --add-modules jdk.incubator.vector");
+        }
         this.relaxed = c == Canonicalization.RELAXED;
+        this.vector = vector;
         this.digest = digest;
         this.limit = limit;
     }
@@ -239,9 +272,16 @@ final class BodyHasher {
      * <p>Sixteen octets at a time: a cheap test (no control octet, no two adjacent octets at or below space;
      * it may flag too much, never too little) passes most blocks of text; a flagged block is checked exactly.
      */
-    private static int relaxedRunEnd(byte[] b, int i, int end) {
+    private int relaxedRunEnd(byte[] b, int i, int end) {
         int j = i;
-        long carry = 0; // bit 7: octet j-1 may be at or below space (pairs across blocks); none before i
+        if (vector) {
+            j = VectorBodyScan.relaxed(b, i, end);
+            if (j < 0) {
+                return stop(b, i, ~j, end);
+            }
+        }
+        // bit 7: octet j-1 may be at or below space (pairs across blocks); none before i
+        long carry = j > i && b[j - 1] >= 0 && b[j - 1] <= ' ' ? 0x80 : 0;
         while (j + 16 <= end) {
             long x0 = (long) LONGS.get(b, j);
             long x1 = (long) LONGS.get(b, j + 8);
@@ -342,8 +382,14 @@ final class BodyHasher {
     }
 
     /** Simple: like {@link #relaxedRunEnd} with only CR and LF special. */
-    private static int simpleRunEnd(byte[] b, int i, int end) {
+    private int simpleRunEnd(byte[] b, int i, int end) {
         int j = i;
+        if (vector) {
+            j = VectorBodyScan.simple(b, i, end);
+            if (j < 0) {
+                return stop(b, i, ~j, end);
+            }
+        }
         while (j + 16 <= end) {
             long x0 = (long) LONGS.get(b, j);
             long x1 = (long) LONGS.get(b, j + 8);

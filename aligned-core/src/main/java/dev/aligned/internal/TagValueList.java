@@ -1,5 +1,9 @@
 package dev.aligned.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -64,6 +68,9 @@ public final class TagValueList {
         List<Tag> tags = new ArrayList<>();
         Map<String, Tag> byName = new LinkedHashMap<>();
         List<Error> errors = new ArrayList<>();
+        // the text as octets, one per char; a char above U+00FF becomes '?', which the value check looks at as
+        // a char (so the octets are only a fast way to pass the ordinary ones)
+        byte[] octets = text.getBytes(StandardCharsets.ISO_8859_1);
         int n = text.length();
         int pos = 0;
         while (pos <= n) {
@@ -71,15 +78,15 @@ public final class TagValueList {
             if (end < 0) {
                 end = n;
             }
-            parseSpec(text, pos, end, tags, byName, errors);
+            parseSpec(text, octets, pos, end, tags, byName, errors);
             pos = end + 1;
         }
         return new TagValueList(text, Collections.unmodifiableList(tags), Collections.unmodifiableMap(byName),
                 Collections.unmodifiableList(errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors));
     }
 
-    private static void parseSpec(String text, int from, int to, List<Tag> tags, Map<String, Tag> byName,
-            List<Error> errors) {
+    private static void parseSpec(String text, byte[] octets, int from, int to, List<Tag> tags,
+            Map<String, Tag> byName, List<Error> errors) {
         int start = skipFws(text, from, to);
         if (start == to) {
             return; // empty tag-spec: trailing ';' or ';;', tolerated
@@ -99,13 +106,11 @@ public final class TagValueList {
         }
         int valueStart = skipFws(text, eq + 1, to);
         int valueEnd = trimEnd(text, valueStart, to);
-        for (int i = valueStart; i < valueEnd; i++) {
-            char c = text.charAt(i);
-            if (c >= VALUE_OCTET.length || !VALUE_OCTET[c]) {
-                errors.add(new Error(i, "character " + describeChar(c) + " is not allowed in the value of tag '"
-                        + name + "'"));
-                return;
-            }
+        int bad = firstBadValueChar(text, octets, valueStart, valueEnd);
+        if (bad >= 0) {
+            errors.add(new Error(bad, "character " + describeChar(text.charAt(bad))
+                    + " is not allowed in the value of tag '" + name + "'"));
+            return;
         }
         Tag tag = new Tag(name, text.substring(valueStart, valueEnd), start, valueStart, valueEnd);
         if (byName.containsKey(name)) {
@@ -127,6 +132,43 @@ public final class TagValueList {
         VALUE_OCTET['\t'] = true;
         VALUE_OCTET['\r'] = true;
         VALUE_OCTET['\n'] = true;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
+
+    /**
+     * The offset of the first char of {@code text[from, to)} not allowed in a value, or -1. Eight octets at a
+     * time: a word whose octets are all 0x21 to 0x7E and none '?' (what a char above U+00FF became) holds only
+     * VALCHARs; in any other word the chars at the octets that are not are checked one by one.
+     */
+    private static int firstBadValueChar(String text, byte[] octets, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(octets, i);
+            long below = ~((x | HIGHS) - ONES * 0x21) & ~x; // octets under 0x21 (exact, no borrow)
+            long q = x ^ (ONES * '?');
+            long question = ~(((q & LOWS) + LOWS) | q); // octets equal to '?'
+            long high = ((x & LOWS) + ONES) | x; // octets 0x7F and above
+            for (long m = (below | question | high) & HIGHS; m != 0; m &= m - 1) { // the flagged octets only
+                int k = i + (Long.numberOfTrailingZeros(m) >>> 3);
+                if (!valueChar(text.charAt(k))) {
+                    return k;
+                }
+            }
+        }
+        for (; i < to; i++) {
+            if (!valueChar(text.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean valueChar(char c) {
+        return c < VALUE_OCTET.length && VALUE_OCTET[c];
     }
 
     private static String nameProblem(String name) {

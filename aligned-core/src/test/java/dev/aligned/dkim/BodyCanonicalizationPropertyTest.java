@@ -17,12 +17,14 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
- * The body canonicaliser ({@link BodyHasher}, which hashes unchanged runs straight from the input and scans
- * eight octets at a time) against a reference written directly from RFC 6376 sections 3.4.3 and 3.4.4, on
- * random bodies made of the octets that matter: whitespace runs, CR LF, bare LF, bare CR, empty and
- * whitespace-only lines, control and 8-bit octets, and long plain runs that exercise the word-at-a-time scan.
+ * The body canonicaliser ({@link BodyHasher}, which hashes unchanged runs straight from the input and finds
+ * them with a SWAR scan or, with the incubator module, the Vector API scan; every case runs on both) against a
+ * reference written directly from RFC 6376 sections 3.4.3 and 3.4.4, on random bodies made of the octets that
+ * matter: whitespace runs, CR LF, bare LF, bare CR, empty and whitespace-only lines, control and 8-bit octets,
+ * and long plain runs that exercise the block-at-a-time scans.
  * The canonical octets themselves are compared (a recording digest), so a failure shows where they differ.
  */
 class BodyCanonicalizationPropertyTest {
@@ -110,10 +112,21 @@ class BodyCanonicalizationPropertyTest {
         }
     }
 
+    /**
+     * Both scans, each property runs on: the SWAR one and the Vector API one (surefire starts the JVM with the
+     * incubator module; {@link #theVectorScanIsOnWhenTheModuleIsThere} fails if it is not).
+     */
+    static final List<Boolean> VECTOR_OR_SWAR = List.of(false, true);
+
+    static String scan(boolean vector) {
+        return vector ? "Vector API scan: " : "SWAR scan: ";
+    }
+
     /** Canonicalises {@code body} fed in the pieces between {@code cuts}, each piece inside a padded array. */
-    static Result canonicalise(Canonicalization c, byte[] body, List<Integer> cuts, long limit, long seed) {
+    static Result canonicalise(Canonicalization c, byte[] body, List<Integer> cuts, long limit, long seed,
+            boolean vector) {
         Recorder r = new Recorder();
-        BodyHasher h = new BodyHasher(c, r, limit);
+        BodyHasher h = new BodyHasher(c, r, limit, vector);
         Random random = new Random(seed);
         int[] points = cuts.stream().mapToInt(x -> Math.min(x, body.length)).sorted().toArray();
         int from = 0;
@@ -160,13 +173,21 @@ class BodyCanonicalizationPropertyTest {
         return Arbitraries.integers().between(0, 3000).list().ofMaxSize(6);
     }
 
+    @Test
+    void theVectorScanIsOnWhenTheModuleIsThere() {
+        assertEquals(true, BodyHasher.VECTOR_SCAN, "the tests must run with --add-modules jdk.incubator.vector on a"
+                + " CPU with 256-bit vectors (surefire's argLine in aligned-core/pom.xml adds the module)");
+    }
+
     @Property(tries = 1500)
     void wholeBodyInOnePieceMatchesTheRfcReference(@ForAll("bodies") byte[] body, @ForAll boolean relaxed) {
         Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
         byte[] expected = reference(c, body);
-        Result got = canonicalise(c, body, List.of(), Long.MAX_VALUE, body.length);
-        assertEquals(show(expected), show(got.canonical()), () -> "body " + show(body));
-        assertEquals(expected.length, got.length());
+        for (boolean vector : VECTOR_OR_SWAR) {
+            Result got = canonicalise(c, body, List.of(), Long.MAX_VALUE, body.length, vector);
+            assertEquals(show(expected), show(got.canonical()), () -> scan(vector) + "body " + show(body));
+            assertEquals(expected.length, got.length());
+        }
     }
 
     @Property(tries = 1500)
@@ -174,9 +195,12 @@ class BodyCanonicalizationPropertyTest {
             @ForAll("cuts") List<Integer> cuts, @ForAll long seed) {
         Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
         byte[] expected = reference(c, body);
-        Result got = canonicalise(c, body, cuts, Long.MAX_VALUE, seed);
-        assertEquals(show(expected), show(got.canonical()), () -> "body " + show(body) + " cut at " + cuts);
-        assertEquals(expected.length, got.length());
+        for (boolean vector : VECTOR_OR_SWAR) {
+            Result got = canonicalise(c, body, cuts, Long.MAX_VALUE, seed, vector);
+            assertEquals(show(expected), show(got.canonical()),
+                    () -> scan(vector) + "body " + show(body) + " cut at " + cuts);
+            assertEquals(expected.length, got.length());
+        }
     }
 
     @Property(tries = 1000)
@@ -184,36 +208,43 @@ class BodyCanonicalizationPropertyTest {
             @ForAll("cuts") List<Integer> cuts, @ForAll @IntRange(min = 0, max = 4000) int limit) {
         Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
         byte[] expected = reference(c, body);
-        Result got = canonicalise(c, body, cuts, limit, limit);
-        assertEquals(show(Arrays.copyOf(expected, Math.min(limit, expected.length))), show(got.canonical()),
-                () -> "l=" + limit + " body " + show(body));
-        assertEquals(expected.length, got.length(), "the canonical length counts past l=");
+        for (boolean vector : VECTOR_OR_SWAR) {
+            Result got = canonicalise(c, body, cuts, limit, limit, vector);
+            assertEquals(show(Arrays.copyOf(expected, Math.min(limit, expected.length))), show(got.canonical()),
+                    () -> scan(vector) + "l=" + limit + " body " + show(body));
+            assertEquals(expected.length, got.length(), "the canonical length counts past l=");
+        }
     }
 
     @Property(tries = 300)
     void oneOctetAtATimeMatchesTheRfcReference(@ForAll("bodies") byte[] body, @ForAll boolean relaxed) {
         Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
-        Recorder r = new Recorder();
-        BodyHasher h = new BodyHasher(c, r, Long.MAX_VALUE);
-        for (int i = 0; i < body.length; i++) {
-            h.update(body, i, 1);
+        for (boolean vector : VECTOR_OR_SWAR) {
+            Recorder r = new Recorder();
+            BodyHasher h = new BodyHasher(c, r, Long.MAX_VALUE, vector);
+            for (int i = 0; i < body.length; i++) {
+                h.update(body, i, 1);
+            }
+            assertEquals(show(reference(c, body)), show(h.finish()), () -> scan(vector) + "body " + show(body));
         }
-        assertEquals(show(reference(c, body)), show(h.finish()), () -> "body " + show(body));
     }
 
     @Property(tries = 200)
     void sha256OfTheFastPathEqualsSha256OfTheReference(@ForAll("bodies") byte[] body, @ForAll boolean relaxed)
             throws Exception {
         Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
-        BodyHasher h = new BodyHasher(c, "SHA-256", Long.MAX_VALUE);
-        h.update(body, 0, body.length);
-        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(reference(c, body)), h.finish());
+        for (boolean vector : VECTOR_OR_SWAR) {
+            BodyHasher h = new BodyHasher(c, BodyHasher.newDigest("SHA-256"), Long.MAX_VALUE, vector);
+            h.update(body, 0, body.length);
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(reference(c, body)), h.finish(),
+                    scan(vector));
+        }
     }
 
     /**
      * Spots to canonicalise (or that look like it) inserted at every alignment into ordinary text whose lines
-     * and empty lines pass unchanged: adjacent whitespace across the eight- and sixteen-octet words of the
-     * scan, CR LF straddling two words, empty lines followed by content, by whitespace or by a whitespace-only
+     * and empty lines pass unchanged: adjacent whitespace across the eight-, sixteen- and 64-octet blocks of the
+     * scans, CR LF straddling two blocks, empty lines followed by content, by whitespace or by a whitespace-only
      * line (which then become trailing or not), whitespace at the very end of a piece; whole and split.
      */
     @Property(tries = 1500)
@@ -232,11 +263,42 @@ class BodyCanonicalizationPropertyTest {
         byte[] body = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
         Canonicalization c = relaxed ? Canonicalization.RELAXED : Canonicalization.SIMPLE;
         byte[] expected = reference(c, body);
-        Result whole = canonicalise(c, body, List.of(), Long.MAX_VALUE, seed);
-        assertEquals(show(expected), show(whole.canonical()), () -> "body " + show(body));
-        Result split = canonicalise(c, body, cuts, Long.MAX_VALUE, seed);
-        assertEquals(show(expected), show(split.canonical()), () -> "body " + show(body) + " cut at " + cuts);
-        assertEquals(expected.length, split.length());
+        for (boolean vector : VECTOR_OR_SWAR) {
+            Result whole = canonicalise(c, body, List.of(), Long.MAX_VALUE, seed, vector);
+            assertEquals(show(expected), show(whole.canonical()), () -> scan(vector) + "body " + show(body));
+            Result split = canonicalise(c, body, cuts, Long.MAX_VALUE, seed, vector);
+            assertEquals(show(expected), show(split.canonical()),
+                    () -> scan(vector) + "body " + show(body) + " cut at " + cuts);
+            assertEquals(expected.length, split.length());
+        }
+    }
+
+    /**
+     * Every spot at every offset from 0 to 260 (past four 64-octet blocks) of text whose first lines are long
+     * and have letters on both sides of almost every offset, so a lone spot (a TAB between letters, a bare LF)
+     * falls on each position of the 16- and 64-octet blocks, block ends included; whole and split in two.
+     */
+    @Test
+    void everySpotAtEveryOffsetOfLongLinesMatchesTheRfcReference() {
+        String text = "Quarterlyinvoiceshipmentdetailsandmeetingreportattached".repeat(3) + "\r\n"
+                + "Thenextlineislongtoosothatthescancrossesseveralblocksbeforeitsend".repeat(2) + "\r\n\r\nend\r\n";
+        List<String> spots = List.of("\t", " ", "  ", "\n", "\r", " \r\n", "\t\r\n", "\r\n\r\n", "\n\r", "\r\r\n",
+                "\u0001", "\u00e9\u00a0 ", "\r\n \r\n", "\n\n");
+        for (String spot : spots) {
+            for (int at = 0; at <= 260; at++) {
+                byte[] body = (text.substring(0, at) + spot + text.substring(at)).getBytes(StandardCharsets.ISO_8859_1);
+                for (Canonicalization c : Canonicalization.values()) {
+                    byte[] expected = reference(c, body);
+                    for (boolean vector : VECTOR_OR_SWAR) {
+                        for (List<Integer> cuts : List.of(List.<Integer>of(), List.of(at / 2 + 1))) {
+                            Result got = canonicalise(c, body, cuts, Long.MAX_VALUE, at, vector);
+                            assertEquals(show(expected), show(got.canonical()),
+                                    () -> scan(vector) + c + " body " + show(body) + " cut at " + cuts);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Provide

@@ -76,4 +76,39 @@ class TagValueListTest {
             assertTrue(e.offset() >= 0 && e.offset() <= text.length());
         }
     }
+
+    /**
+     * The value check (eight octets at a time) against the rule written plainly: the first char of the trimmed
+     * value outside VALCHAR and folding whitespace is reported with its offset, whatever the alignment, for
+     * 8-bit chars, chars above U+00FF (which become '?' as octets), a real '?' and controls.
+     */
+    @Property(tries = 2000)
+    void valueCheckReportsTheFirstCharNotAllowedAtItsOffset(
+            @ForAll @net.jqwik.api.constraints.Chars({'a', 'Z', '0', '+', '/', '=', '?', '~', ' ', '\t', '\r', '\n',
+                '\u007f', '\u0080', '\u00e9', '\u0100', '\u20ac', '\u0001', '\u0000'})
+            @net.jqwik.api.constraints.StringLength(max = 60) String value,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 9) int pad) {
+        String text = " ".repeat(pad) + "bh=x" + value + "x; s=a";
+        int expected = -1;
+        for (int i = pad + 3; i < text.indexOf(';'); i++) {
+            char c = text.charAt(i);
+            boolean ok = (c >= 0x21 && c <= 0x7e) || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+            if (!ok) {
+                expected = i;
+                break;
+            }
+        }
+        TagValueList l = TagValueList.parse(text);
+        if (expected < 0) {
+            assertTrue(l.isValid(), () -> l.errors().toString());
+            assertEquals("x" + value + "x", l.value("bh").orElseThrow());
+        } else {
+            assertEquals(1, l.errors().size());
+            assertEquals(expected, l.errors().get(0).offset());
+            assertTrue(l.errors().get(0).message().startsWith("character "
+                    + TagValueList.describeChar(text.charAt(expected)) + " is not allowed"), l.errors().toString());
+            assertFalse(l.has("bh"));
+        }
+        assertEquals("a", l.value("s").orElseThrow());
+    }
 }

@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector") // the Vector API body scan
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class DkimVerifyBenchmark {
