@@ -52,14 +52,31 @@ public final class Ingestor {
         return finish(stage(file));
     }
 
+    /** A batch of {@link #ingestAll} is committed when it holds this many records... */
+    static final int BATCH_RECORDS = 25_000;
+    /** ... or this many files ... */
+    static final int BATCH_FILES = 64;
+    /** ... or this many bytes of input ... */
+    static final long BATCH_BYTES = 32L << 20;
+    /** ... or when its first file was parsed this long ago, whichever comes first. */
+    static final long BATCH_NANOS = 1_000_000_000L;
+
     /**
-     * Ingests {@code files} in order, handing each result to {@code each} on the calling thread, with the same
-     * outcome as {@link #ingest(Path)} file by file, but in a two-stage pipeline: one thread reads, archives and
-     * parses the next files while the calling thread stores the previous one, so on two cores an import costs about
-     * the slower of parse and store rather than their sum. At most two parsed files wait between the stages (memory
-     * stays bounded by the reader's limits). Exactly once as before: a file is archived (committed) before it is
-     * parsed, so a crash leaves it {@link BlobState#RECEIVED} and the next import or {@link #resumePending} stores
-     * it. A {@link StoreException} from either stage stops the pipeline and is thrown here.
+     * Ingests {@code files} in order, handing each result to {@code each} on the calling thread once it is
+     * committed, with the same outcome as {@link #ingest(Path)} file by file, but faster:
+     * <ul>
+     * <li>files are committed in batches ({@link ReportStore#archiveAndStore}: one transaction, one fsync, for up
+     * to 64 files, 25,000 records, 32 MiB of input or one second of parsing,
+     * whichever comes first) instead of two transactions per file;</li>
+     * <li>one thread reads, hashes, compresses and parses the next batch while the calling thread stores the
+     * previous one, so on two cores an import costs about the slower of parse and store rather than their sum.
+     * At most three batches are in memory (the one stored, one waiting, one being parsed).</li>
+     * </ul>
+     * Exactly once: a batch's blobs and reports commit together. A crash (kill -9) before a batch's commit leaves
+     * nothing of it in the store, and importing the same files again stores them; files committed before are
+     * recognised by their bytes. Unlike {@link #ingest(Path)}, a file whose bytes are already stored is parsed
+     * before that is noticed (the lookup happens in the batch's transaction). A {@link StoreException} from either
+     * stage stops the import and is thrown here; results already handed to {@code each} stay committed.
      */
     public void ingestAll(List<Path> files, Consumer<IngestResult> each) {
         Objects.requireNonNull(each, "each");
@@ -68,24 +85,28 @@ public final class Ingestor {
             todo.forEach(f -> each.accept(ingest(f)));
             return;
         }
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2); // Staged, or the RuntimeException that stopped it
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1); // a Batch, or the RuntimeException that stopped it
         AtomicBoolean stop = new AtomicBoolean();
         Thread parser = Thread.ofPlatform().daemon().name("aligned-ingest-parse").start(() -> {
             try {
+                Batch batch = new Batch();
                 for (Path f : todo) {
                     if (stop.get()) {
                         return;
                     }
-                    Object item;
                     try {
-                        item = stage(f);
+                        batch.add(read(f));
                     } catch (RuntimeException e) {
-                        item = e;
-                    }
-                    queue.put(item);
-                    if (item instanceof RuntimeException) {
+                        queue.put(e);
                         return;
                     }
+                    if (batch.full()) {
+                        queue.put(batch);
+                        batch = new Batch();
+                    }
+                }
+                if (!batch.items.isEmpty()) {
+                    queue.put(batch);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the storing side gave up: nothing more to hand over
@@ -93,12 +114,24 @@ public final class Ingestor {
         });
         boolean done = false;
         try {
-            for (int i = 0; i < todo.size(); i++) {
+            int handed = 0;
+            while (handed < todo.size()) {
                 Object item = queue.take();
                 if (item instanceof RuntimeException e) {
                     throw e;
                 }
-                each.accept(finish((Staged) item));
+                Batch batch = (Batch) item;
+                List<ReportStore.Input> inputs = new ArrayList<>();
+                for (Object o : batch.items) {
+                    if (o instanceof ReportStore.Input in) {
+                        inputs.add(in);
+                    }
+                }
+                java.util.Iterator<IngestResult> stored = store.archiveAndStore(inputs).iterator();
+                for (Object o : batch.items) {
+                    each.accept(o instanceof IngestResult r ? r : stored.next());
+                    handed++;
+                }
             }
             done = true;
         } catch (InterruptedException e) {
@@ -116,6 +149,57 @@ public final class Ingestor {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Files of {@link #ingestAll} committed together: an {@link IngestResult} (refused before parsing) or an Input. */
+    private static final class Batch {
+        final List<Object> items = new ArrayList<>();
+        long records;
+        long bytes;
+        long started;
+
+        void add(Object item) {
+            if (items.isEmpty()) {
+                started = System.nanoTime();
+            }
+            items.add(item);
+            if (item instanceof ReportStore.Input in) {
+                records += in.records();
+                bytes += in.size();
+            }
+        }
+
+        boolean full() {
+            return items.size() >= BATCH_FILES || records >= BATCH_RECORDS || bytes >= BATCH_BYTES
+                    || System.nanoTime() - started >= BATCH_NANOS;
+        }
+    }
+
+    /** Reads, hashes, compresses and parses one file for a batch, or the failure that stopped it before that. */
+    private Object read(Path file) {
+        String source = file.toString();
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > maxInputBytes) {
+                return tooLarge(source, size);
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxInputBytes + 1));
+            }
+        } catch (IOException e) {
+            return failed(source, source + ": cannot read file: " + e);
+        }
+        if (bytes.length > maxInputBytes) {
+            return grew(source);
+        }
+        return ReportStore.Input.of(source, bytes, reader.read(source, new ByteArrayInputStream(bytes)));
+    }
+
+    /** The result of an input whose bytes were already parsed: its earlier reports, as duplicates. */
+    static IngestResult duplicate(String source, Archived a) {
+        List<ReportOutcome> dups = Collections.nCopies(Math.max(1, a.reports()), new ReportOutcome.Duplicate(source));
+        return new IngestResult(source, Optional.of(a.sha256()), true, dups);
     }
 
     /** What the first stage hands to the second: a finished result, or parsed results to store. */
@@ -145,21 +229,28 @@ public final class Ingestor {
         try {
             long size = Files.size(file);
             if (size > maxInputBytes) {
-                return new Done(failed(source, source + ": file is " + size + " bytes, more than the " + maxInputBytes
-                        + "-byte input limit (Ingestor.maxInputBytes); split it (one report per file) or raise the limit"));
+                return new Done(tooLarge(source, size));
             }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(file)) {
                 bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxInputBytes + 1));
             }
             if (bytes.length > maxInputBytes) {
-                return new Done(failed(source, source + ": file grew beyond the " + maxInputBytes
-                        + "-byte input limit while being read"));
+                return new Done(grew(source));
             }
             return stage(source, bytes);
         } catch (IOException e) {
             return new Done(failed(source, source + ": cannot read file: " + e));
         }
+    }
+
+    private IngestResult tooLarge(String source, long size) {
+        return failed(source, source + ": file is " + size + " bytes, more than the " + maxInputBytes
+                + "-byte input limit (Ingestor.maxInputBytes); split it (one report per file) or raise the limit");
+    }
+
+    private IngestResult grew(String source) {
+        return failed(source, source + ": file grew beyond the " + maxInputBytes + "-byte input limit while being read");
     }
 
     private static IngestResult failed(String source, String error) {
@@ -180,8 +271,7 @@ public final class Ingestor {
         }
         Archived a = store.archive(source, bytes);
         if (a.state() == BlobState.PARSED) {
-            List<ReportOutcome> dups = Collections.nCopies(Math.max(1, a.reports()), new ReportOutcome.Duplicate(source));
-            return new Done(new IngestResult(source, Optional.of(a.sha256()), true, dups));
+            return new Done(duplicate(source, a));
         }
         return new ToStore(source, a, reader.read(source, new ByteArrayInputStream(bytes)));
     }

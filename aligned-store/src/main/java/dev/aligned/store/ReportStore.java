@@ -52,6 +52,81 @@ public interface ReportStore extends AutoCloseable {
      */
     StoreResult store(Archived archived, List<ReportResult> results);
 
+    /**
+     * Archives and stores several inputs in <em>one</em> transaction (what {@link Ingestor#ingestAll} does with a
+     * batch of files): for each input in order, what {@link #archive} and then, unless its bytes were already
+     * parsed (before, or earlier in the same batch), {@link #store} would do. Either every input of the batch is
+     * committed, blob and reports together, or none is: a crash before the commit leaves no trace of the batch,
+     * and importing the same files again stores them. Meant for inputs that stay available at their source until
+     * this returns (files); inputs that may be gone after a crash (a message being received) go through
+     * {@link #archive} first.
+     *
+     * @return one result per input, in order
+     */
+    List<IngestResult> archiveAndStore(List<Input> inputs);
+
+    /**
+     * One input of {@link #archiveAndStore}: its bytes, their SHA-256 and gzip (computed by {@link #of} on the
+     * calling thread, so a pipeline does it outside the store's transaction), and what the reader made of them.
+     */
+    final class Input {
+        private final String source;
+        private final byte[] bytes;
+        private final String sha256;
+        private final byte[] compressed;
+        private final List<ReportResult> results;
+
+        private Input(String source, byte[] bytes, List<ReportResult> results) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.bytes = Objects.requireNonNull(bytes, "bytes");
+            this.results = List.copyOf(results);
+            this.sha256 = ContentDigest.hex(bytes);
+            this.compressed = JdbcReportStore.gzip(bytes);
+        }
+
+        /** An input named {@code source} (as in outcomes and errors), its bytes and their parse results. */
+        public static Input of(String source, byte[] bytes, List<ReportResult> results) {
+            return new Input(source, bytes, results);
+        }
+
+        public String source() {
+            return source;
+        }
+
+        /** The parse results of the bytes. */
+        public List<ReportResult> results() {
+            return results;
+        }
+
+        /** The number of records in the parsed aggregate reports (what a batch is sized by). */
+        public int records() {
+            int n = 0;
+            for (ReportResult r : results) {
+                if (r instanceof ReportResult.Parsed p && p.report() instanceof dev.aligned.report.AggregateReport a) {
+                    n += a.records().size();
+                }
+            }
+            return n;
+        }
+
+        /** The size of the original bytes. */
+        public int size() {
+            return bytes.length;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        String sha256() {
+            return sha256;
+        }
+
+        byte[] compressed() {
+            return compressed;
+        }
+    }
+
     /** The original bytes of an archived input (decompressed), unless unknown or removed by retention. */
     Optional<byte[]> originalBytes(String sha256);
 
