@@ -311,7 +311,7 @@ final class JdbcReportStore implements ReportStore {
         java.util.Objects.requireNonNull(archived, "archived");
         java.util.Objects.requireNonNull(results, "results");
         long now = clock.millis();
-        return tx("storing reports of " + archived.sha256(), () -> storeIn(archived, results, now));
+        return tx("storing reports of " + archived.sha256(), () -> storeIn(archived, results, now, Map.of()));
     }
 
     @Override
@@ -328,7 +328,7 @@ final class JdbcReportStore implements ReportStore {
                 if (a.state() == BlobState.PARSED) { // stored earlier, or earlier in this batch
                     out.add(Ingestor.duplicate(in.source(), a));
                 } else {
-                    StoreResult r = storeIn(a, in.results(), now);
+                    StoreResult r = storeIn(a, in.results(), now, in.prepared());
                     out.add(new IngestResult(in.source(), Optional.of(a.sha256()), !a.isNew(), r.outcomes()));
                 }
             }
@@ -337,7 +337,8 @@ final class JdbcReportStore implements ReportStore {
     }
 
     /** The store step inside the caller's transaction. */
-    private StoreResult storeIn(Archived archived, List<ReportResult> results, long now) throws SQLException {
+    private StoreResult storeIn(Archived archived, List<ReportResult> results, long now,
+            Map<AggregateReport, Prepared> prepared) throws SQLException {
             if (blobState(archived.sha256()).isEmpty()) {
             throw new IllegalArgumentException("no archived input with SHA-256 " + archived.sha256()
                     + ": call archive() first");
@@ -347,7 +348,8 @@ final class JdbcReportStore implements ReportStore {
         for (ReportResult r : results) {
             switch (r) {
                 case ReportResult.Parsed p -> outcomes.add(switch (p.report()) {
-                    case AggregateReport a -> storeAggregate(archived.sha256(), p.source(), a, p.warnings(), now);
+                    case AggregateReport a -> storeAggregate(archived.sha256(), p.source(), a, p.warnings(), now,
+                            prepared.get(a));
                     case FailureReport f -> storeFailure(archived.sha256(), p.source(), f, p.warnings(), now);
                 });
                 case ReportResult.Failed f -> {
@@ -401,13 +403,27 @@ final class JdbcReportStore implements ReportStore {
         return new StoreResult(archived.sha256(), state, outcomes);
     }
 
+    /**
+     * What storing an aggregate report computes before it touches the database: the content digest and the
+     * rollup sums. {@link ReportStore.Input} computes it on the thread that parsed the report.
+     */
+    record Prepared(String domain, int day, String content, AnalysisRollups.Sums sums) {
+        static Prepared of(AggregateReport a) {
+            String domain = DomainKey.of(a.policy().domain());
+            int day = a.metadata().dateRange().map(dr -> (int) Math.floorDiv(dr.begin().getEpochSecond(), 86400L))
+                    .orElse(0);
+            return new Prepared(domain, day, ContentDigest.of(a), AnalysisRollups.sum(domain, a.policy(), a.records()));
+        }
+    }
+
     private ReportOutcome storeAggregate(String blob, String source, AggregateReport a, List<String> warnings,
-            long now) throws SQLException {
+            long now, Prepared prepared) throws SQLException {
         ReportMetadata m = a.metadata();
         PolicyPublished p = a.policy();
-        String domain = DomainKey.of(p.domain());
-        int day = m.dateRange().map(dr -> (int) Math.floorDiv(dr.begin().getEpochSecond(), 86400L)).orElse(0);
-        String content = ContentDigest.of(a);
+        Prepared prep = prepared != null ? prepared : Prepared.of(a);
+        String domain = prep.domain();
+        int day = prep.day();
+        String content = prep.content();
         try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM reports WHERE domain = ? AND day = ? "
                 + "AND org_name = ? AND report_id = ? AND content_sha256 = ?")) {
             ps.setString(1, domain);
@@ -503,7 +519,7 @@ final class JdbcReportStore implements ReportStore {
             insertRecords(id, domain, day, a.records());
         }
         if (inRollups) {
-            AnalysisRollups.add(conn, domain, day, m.orgName(), p, a.records());
+            AnalysisRollups.write(conn, domain, day, m.orgName(), prep.sums());
         }
         return conflictOf == null
                 ? new ReportOutcome.New(source, a.kind(), a.records().size())

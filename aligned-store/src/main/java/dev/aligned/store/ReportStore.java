@@ -66,8 +66,9 @@ public interface ReportStore extends AutoCloseable {
     List<IngestResult> archiveAndStore(List<Input> inputs);
 
     /**
-     * One input of {@link #archiveAndStore}: its bytes, their SHA-256 and gzip (computed by {@link #of} on the
-     * calling thread, so a pipeline does it outside the store's transaction), and what the reader made of them.
+     * One input of {@link #archiveAndStore}: its bytes, what the reader made of them, and what storing them needs
+     * computed (SHA-256 and gzip of the bytes, each aggregate report's content digest and rollup sums): by
+     * {@link #of}, on the calling thread, so that a pipeline does that work outside the store's transaction.
      */
     final class Input {
         private final String source;
@@ -75,6 +76,8 @@ public interface ReportStore extends AutoCloseable {
         private final String sha256;
         private final byte[] compressed;
         private final List<ReportResult> results;
+        private final java.util.Map<dev.aligned.report.AggregateReport, JdbcReportStore.Prepared> prepared =
+                new java.util.IdentityHashMap<>();
 
         private Input(String source, byte[] bytes, List<ReportResult> results) {
             this.source = Objects.requireNonNull(source, "source");
@@ -82,6 +85,11 @@ public interface ReportStore extends AutoCloseable {
             this.results = List.copyOf(results);
             this.sha256 = ContentDigest.hex(bytes);
             this.compressed = JdbcReportStore.gzip(bytes);
+            for (ReportResult r : this.results) {
+                if (r instanceof ReportResult.Parsed p && p.report() instanceof dev.aligned.report.AggregateReport a) {
+                    prepared.put(a, JdbcReportStore.Prepared.of(a));
+                }
+            }
         }
 
         /** An input named {@code source} (as in outcomes and errors), its bytes and their parse results. */
@@ -124,6 +132,11 @@ public interface ReportStore extends AutoCloseable {
 
         byte[] compressed() {
             return compressed;
+        }
+
+        /** The digest and rollup sums of each aggregate report, computed with the input. */
+        java.util.Map<dev.aligned.report.AggregateReport, JdbcReportStore.Prepared> prepared() {
+            return prepared;
         }
     }
 
