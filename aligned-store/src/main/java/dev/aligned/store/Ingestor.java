@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -52,31 +53,32 @@ public final class Ingestor {
         return finish(stage(file));
     }
 
-    /** A batch of {@link #ingestAll} is committed when it holds this many records... */
-    static final int BATCH_RECORDS = 25_000;
+    /** A transaction of {@link #ingestAll} is committed once it holds this many records... */
+    static final int BATCH_RECORDS = 100_000;
     /** ... or this many files ... */
-    static final int BATCH_FILES = 64;
+    static final int BATCH_FILES = 256;
     /** ... or this many bytes of input ... */
-    static final long BATCH_BYTES = 32L << 20;
-    /** ... or when its first file was parsed this long ago, whichever comes first. */
-    static final long BATCH_NANOS = 1_000_000_000L;
+    static final long BATCH_BYTES = 64L << 20;
+    /** ... or when it has been open this long, whichever comes first. */
+    static final long BATCH_NANOS = 2_000_000_000L;
 
     /**
      * Ingests {@code files} in order, handing each result to {@code each} on the calling thread once it is
      * committed, with the same outcome as {@link #ingest(Path)} file by file, but faster:
      * <ul>
-     * <li>files are committed in batches ({@link ReportStore#archiveAndStore}: one transaction, one fsync, for up
-     * to 64 files, 25,000 records, 32 MiB of input or one second of parsing,
-     * whichever comes first) instead of two transactions per file;</li>
-     * <li>one thread reads, hashes, compresses and parses the next batch while the calling thread stores the
-     * previous one, so on two cores an import costs about the slower of parse and store rather than their sum.
-     * At most three batches are in memory (the one stored, one waiting, one being parsed).</li>
+     * <li>one thread reads, hashes, compresses and parses the next files (and sums their rollup rows) while the
+     * calling thread stores the previous ones, so on two cores an import costs about the slower of parse and store
+     * rather than their sum. At most two parsed files wait between the two;</li>
+     * <li>files are committed together ({@link ReportStore#archiveAndStore}: one transaction, one fsync, for up to
+     * 256 files, 100,000 records, 64 MiB of input or two seconds, whichever comes first) instead of two
+     * transactions per file. The rows of a report are written as it arrives; the transaction keeps the files it
+     * wrote until the commit (a PostgreSQL deadlock retries it), which bounds memory by the same limits.</li>
      * </ul>
-     * Exactly once: a batch's blobs and reports commit together. A crash (kill -9) before a batch's commit leaves
-     * nothing of it in the store, and importing the same files again stores them; files committed before are
-     * recognised by their bytes. Unlike {@link #ingest(Path)}, a file whose bytes are already stored is parsed
-     * before that is noticed (the lookup happens in the batch's transaction). A {@link StoreException} from either
-     * stage stops the import and is thrown here; results already handed to {@code each} stay committed.
+     * Exactly once: a transaction's blobs and reports commit together. A crash (kill -9) before the commit leaves
+     * nothing of its files in the store, and importing the same files again stores them; files committed before
+     * are recognised by their bytes. Unlike {@link #ingest(Path)}, a file whose bytes are already stored is parsed
+     * before that is noticed (the lookup happens in the transaction). A {@link StoreException} from either stage
+     * stops the import and is thrown here; results already handed to {@code each} stay committed.
      */
     public void ingestAll(List<Path> files, Consumer<IngestResult> each) {
         Objects.requireNonNull(each, "each");
@@ -85,28 +87,26 @@ public final class Ingestor {
             todo.forEach(f -> each.accept(ingest(f)));
             return;
         }
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1); // a Batch, or the RuntimeException that stopped it
+        // parsed inputs (ReportStore.Input), results of files refused before parsing, or the RuntimeException
+        // that stopped the parser
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
         AtomicBoolean stop = new AtomicBoolean();
         Thread parser = Thread.ofPlatform().daemon().name("aligned-ingest-parse").start(() -> {
             try {
-                Batch batch = new Batch();
                 for (Path f : todo) {
                     if (stop.get()) {
                         return;
                     }
+                    Object item;
                     try {
-                        batch.add(read(f));
+                        item = read(f);
                     } catch (RuntimeException e) {
-                        queue.put(e);
+                        item = e;
+                    }
+                    queue.put(item);
+                    if (item instanceof RuntimeException) {
                         return;
                     }
-                    if (batch.full()) {
-                        queue.put(batch);
-                        batch = new Batch();
-                    }
-                }
-                if (!batch.items.isEmpty()) {
-                    queue.put(batch);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the storing side gave up: nothing more to hand over
@@ -114,29 +114,16 @@ public final class Ingestor {
         });
         boolean done = false;
         try {
-            int handed = 0;
-            while (handed < todo.size()) {
-                Object item = queue.take();
-                if (item instanceof RuntimeException e) {
-                    throw e;
-                }
-                Batch batch = (Batch) item;
-                List<ReportStore.Input> inputs = new ArrayList<>();
-                for (Object o : batch.items) {
-                    if (o instanceof ReportStore.Input in) {
-                        inputs.add(in);
-                    }
-                }
-                java.util.Iterator<IngestResult> stored = store.archiveAndStore(inputs).iterator();
-                for (Object o : batch.items) {
-                    each.accept(o instanceof IngestResult r ? r : stored.next());
-                    handed++;
+            Transaction t = new Transaction(queue, todo.size());
+            while (t.taken < todo.size()) {
+                t.begin();
+                List<IngestResult> stored = store.archiveAndStore(t);
+                java.util.Iterator<IngestResult> it = stored.iterator();
+                for (Object slot : t.slots) {
+                    each.accept(slot instanceof IngestResult r ? r : it.next());
                 }
             }
             done = true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while importing " + todo.size() + " files", e);
         } finally {
             stop.set(true);
             if (!done) {
@@ -151,31 +138,89 @@ public final class Ingestor {
         }
     }
 
-    /** Files of {@link #ingestAll} committed together: an {@link IngestResult} (refused before parsing) or an Input. */
-    private static final class Batch {
-        final List<Object> items = new ArrayList<>();
-        long records;
-        long bytes;
-        long started;
+    /**
+     * The inputs of one transaction of {@link #ingestAll}, taken from the parser's queue until a limit is reached;
+     * files refused before parsing are kept in their place among the results ({@link #slots}: an
+     * {@link IngestResult}, or {@code null} for the next stored input's result).
+     */
+    private static final class Transaction implements java.util.Iterator<ReportStore.Input> {
+        private final BlockingQueue<Object> queue;
+        private final int total;
+        final List<IngestResult> slots = new ArrayList<>();
+        int taken;
+        private ReportStore.Input next;
+        private long records;
+        private long bytes;
+        private int files;
+        private long started;
 
-        void add(Object item) {
-            if (items.isEmpty()) {
-                started = System.nanoTime();
-            }
-            items.add(item);
-            if (item instanceof ReportStore.Input in) {
-                records += in.records();
-                bytes += in.size();
-            }
+        Transaction(BlockingQueue<Object> queue, int total) {
+            this.queue = queue;
+            this.total = total;
         }
 
-        boolean full() {
-            return items.size() >= BATCH_FILES || records >= BATCH_RECORDS || bytes >= BATCH_BYTES
-                    || System.nanoTime() - started >= BATCH_NANOS;
+        void begin() {
+            slots.clear();
+            records = 0;
+            bytes = 0;
+            files = 0;
+            started = System.nanoTime();
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (files >= BATCH_FILES || records >= BATCH_RECORDS || bytes >= BATCH_BYTES
+                    || System.nanoTime() - started >= BATCH_NANOS) {
+                return false;
+            }
+            while (taken < total) {
+                Object item;
+                try {
+                    if (files == 0) {
+                        item = queue.take();
+                    } else { // the parser is slower than the store: commit what is there rather than hold the lock
+                        item = queue.poll(BATCH_NANOS - (System.nanoTime() - started), TimeUnit.NANOSECONDS);
+                        if (item == null) {
+                            return false;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException("interrupted while importing " + total + " files", e);
+                }
+                taken++;
+                if (item instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (item instanceof IngestResult r) {
+                    slots.add(r);
+                    continue;
+                }
+                next = (ReportStore.Input) item;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public ReportStore.Input next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            ReportStore.Input in = next;
+            next = null;
+            slots.add(null);
+            files++;
+            records += in.records();
+            bytes += in.size();
+            return in;
         }
     }
 
-    /** Reads, hashes, compresses and parses one file for a batch, or the failure that stopped it before that. */
+    /** Reads, hashes, compresses and parses one file for a transaction, or the failure that stopped it before that. */
     private Object read(Path file) {
         String source = file.toString();
         byte[] bytes;

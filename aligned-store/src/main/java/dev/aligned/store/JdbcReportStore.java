@@ -315,17 +315,24 @@ final class JdbcReportStore implements ReportStore {
     }
 
     @Override
-    public List<IngestResult> archiveAndStore(List<Input> inputs) {
+    public List<IngestResult> archiveAndStore(java.util.Iterator<Input> inputs) {
         java.util.Objects.requireNonNull(inputs, "inputs");
-        if (inputs.isEmpty()) {
-            return List.of();
-        }
-        long now = clock.millis();
-        return tx("archiving and storing " + inputs.size() + " inputs", () -> {
-            List<IngestResult> out = new ArrayList<>(inputs.size());
-            for (Input in : inputs) {
+        List<Input> taken = new ArrayList<>(); // what a retried transaction (PostgreSQL deadlock) writes again
+        return tx("archiving and storing a batch of inputs", () -> {
+            long now = clock.millis();
+            List<IngestResult> out = new ArrayList<>();
+            for (int i = 0; ; i++) {
+                Input in;
+                if (i < taken.size()) {
+                    in = taken.get(i);
+                } else if (inputs.hasNext()) {
+                    in = inputs.next();
+                    taken.add(in);
+                } else {
+                    break;
+                }
                 Archived a = archiveIn(in.source(), in.sha256(), in.bytes(), in.compressed(), now);
-                if (a.state() == BlobState.PARSED) { // stored earlier, or earlier in this batch
+                if (a.state() == BlobState.PARSED) { // stored earlier, or earlier in this transaction
                     out.add(Ingestor.duplicate(in.source(), a));
                 } else {
                     StoreResult r = storeIn(a, in.results(), now, in.prepared());

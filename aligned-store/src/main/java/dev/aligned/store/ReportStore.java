@@ -53,17 +53,20 @@ public interface ReportStore extends AutoCloseable {
     StoreResult store(Archived archived, List<ReportResult> results);
 
     /**
-     * Archives and stores several inputs in <em>one</em> transaction (what {@link Ingestor#ingestAll} does with a
-     * batch of files): for each input in order, what {@link #archive} and then, unless its bytes were already
-     * parsed (before, or earlier in the same batch), {@link #store} would do. Either every input of the batch is
-     * committed, blob and reports together, or none is: a crash before the commit leaves no trace of the batch,
-     * and importing the same files again stores them. Meant for inputs that stay available at their source until
-     * this returns (files); inputs that may be gone after a crash (a message being received) go through
-     * {@link #archive} first.
+     * Archives and stores several inputs in <em>one</em> transaction (what {@link Ingestor#ingestAll} does with the
+     * files of an import): for each input {@code inputs} yields, in order, what {@link #archive} and then, unless
+     * its bytes were already parsed (before, or earlier in the same transaction), {@link #store} would do. The
+     * transaction ends when {@code inputs} has no more; {@code inputs} may block, waiting for the next parsed
+     * input, while the transaction is open (it holds the database's write lock meanwhile: keep it short). Either
+     * every input is committed, blobs and reports together, or none is: a crash before the commit leaves no trace
+     * of them, and importing the same files again stores them. Meant for inputs that stay available at their
+     * source until this returns (files); inputs that may be gone after a crash (a message being received) go
+     * through {@link #archive} first. A failure thrown by {@code inputs} rolls the transaction back and is thrown
+     * here (as a {@link StoreException} unless it is one).
      *
      * @return one result per input, in order
      */
-    List<IngestResult> archiveAndStore(List<Input> inputs);
+    List<IngestResult> archiveAndStore(java.util.Iterator<Input> inputs);
 
     /**
      * One input of {@link #archiveAndStore}: its bytes, what the reader made of them, and what storing them needs

@@ -136,7 +136,7 @@ class StoreUnitsTest {
         }
 
         @Override
-        public List<IngestResult> archiveAndStore(List<Input> inputs) {
+        public List<IngestResult> archiveAndStore(java.util.Iterator<Input> inputs) {
             throw new AssertionError("not reached");
         }
 
