@@ -311,7 +311,7 @@ final class JdbcReportStore implements ReportStore {
         java.util.Objects.requireNonNull(archived, "archived");
         java.util.Objects.requireNonNull(results, "results");
         long now = clock.millis();
-        return tx("storing reports of " + archived.sha256(), () -> storeIn(archived, results, now, Map.of()));
+        return tx("storing reports of " + archived.sha256(), () -> storeIn(archived, results, now, null));
     }
 
     @Override
@@ -343,7 +343,7 @@ final class JdbcReportStore implements ReportStore {
         });
     }
 
-    /** The store step inside the caller's transaction. */
+    /** The store step inside the caller's transaction; {@code prepared}, if not null, by identity of the report. */
     private StoreResult storeIn(Archived archived, List<ReportResult> results, long now,
             Map<AggregateReport, Prepared> prepared) throws SQLException {
             if (blobState(archived.sha256()).isEmpty()) {
@@ -356,7 +356,7 @@ final class JdbcReportStore implements ReportStore {
             switch (r) {
                 case ReportResult.Parsed p -> outcomes.add(switch (p.report()) {
                     case AggregateReport a -> storeAggregate(archived.sha256(), p.source(), a, p.warnings(), now,
-                            prepared.get(a));
+                            prepared == null ? null : prepared.get(a)); // identity map: no deep hashCode
                     case FailureReport f -> storeFailure(archived.sha256(), p.source(), f, p.warnings(), now);
                 });
                 case ReportResult.Failed f -> {
