@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  * together. A crash between the two leaves the bytes archived and {@link BlobState#RECEIVED}, to be parsed again
  * ({@link Ingestor#resumePending()}). A report is identified by (reporter org, report_id, policy domain) and its
  * content hash: the same report is stored once whatever bytes carried it; different content under a reused
- * identity is stored and flagged ({@link ReportOutcome.Conflict}). Most callers use {@link Ingestor}.
+ * identity is stored and flagged ({@link ReportOutcome.Conflict}). Files, which stay at their source, may instead
+ * be archived and stored many at a time in one transaction ({@link #archiveAndStore}, what
+ * {@link Ingestor#ingestAll} does). Most callers use {@link Ingestor}.
  *
  * <pre>{@code
  * try (ReportStore store = ReportStore.builder().url("jdbc:sqlite:/var/lib/aligned/aligned.db").build()) {
