@@ -80,7 +80,7 @@ class ConcurrentImportTest {
                 "each report is new for exactly one of the two (the warm-up stored the first file)");
         assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM reports"));
         assertEquals(2L * total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM records"));
-        assertEquals(expected, KillDuringImportTest.count(url, "SELECT SUM(messages) FROM daily_rollups"));
+        assertEquals(expected, KillDuringImportTest.count(url, "SELECT SUM(messages) FROM source_days"));
         assertEquals(FILES, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM blobs"));
     }
 }

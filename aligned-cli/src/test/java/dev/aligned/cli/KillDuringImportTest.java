@@ -91,7 +91,7 @@ class KillDuringImportTest {
         assertEquals(2L * REPORTS, count(jdbcUrl, "SELECT COUNT(*) FROM records"));
         assertEquals(REPORTS, count(jdbcUrl, "SELECT COUNT(*) FROM blobs"));
         assertEquals(0, count(jdbcUrl, "SELECT COUNT(*) FROM blobs WHERE state <> 'parsed'"));
-        assertEquals(expectedMessages, count(jdbcUrl, "SELECT SUM(messages) FROM daily_rollups"),
+        assertEquals(expectedMessages, count(jdbcUrl, "SELECT SUM(messages) FROM source_days"),
                 "rollups count every message once");
         assertNoOrphans(jdbcUrl);
     }

@@ -197,7 +197,7 @@ class TwoServeProcessesTest {
             assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM records"));
             assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM blobs WHERE state = 'parsed'"));
             assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM blobs"));
-            assertEquals(expectedMessages, KillDuringImportTest.count(url, "SELECT SUM(messages) FROM daily_rollups"),
+            assertEquals(expectedMessages, KillDuringImportTest.count(url, "SELECT SUM(messages) FROM source_days"),
                     "rollups count every message once");
             assertEquals(0, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM file_claims"), "no claim left");
             assertEquals(0, count(dovecot, "INBOX"));

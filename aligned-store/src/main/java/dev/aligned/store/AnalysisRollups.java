@@ -193,7 +193,7 @@ final class AnalysisRollups {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
-    private record TotalKey(String disposition, String dkim, String spf, int dkimAligned, int spfAligned)
+    record TotalKey(String disposition, String dkim, String spf, int dkimAligned, int spfAligned)
             implements Comparable<TotalKey> {
         private static final java.util.Comparator<TotalKey> ORDER = java.util.Comparator
                 .comparing(TotalKey::disposition).thenComparing(TotalKey::dkim).thenComparing(TotalKey::spf)
@@ -205,9 +205,22 @@ final class AnalysisRollups {
         }
     }
 
-    /** Adds the records of one report (sorted keys: concurrent writers lock rows in the same order). */
+    /**
+     * One report's rollup rows, summed in memory (sorted keys: concurrent writers lock rows in the same order).
+     * Pure computation: {@link ReportStore.Input} does it on the parsing thread, outside the store's transaction.
+     */
+    record Sums(Map<TotalKey, long[]> totals, Map<String, Object[]> sources, Map<String, long[]> selectors,
+            Map<String, long[]> byIp) {
+    }
+
+    /** Adds the records of one report. */
     static void add(Connection conn, String domain, int day, String orgName, PolicyPublished p,
             List<ReportRecord> records) throws SQLException {
+        write(conn, domain, day, orgName, sum(domain, p, records));
+    }
+
+    /** Sums the rollup rows of one report's records. */
+    static Sums sum(String domain, PolicyPublished p, List<ReportRecord> records) {
         Map<TotalKey, long[]> totals = new TreeMap<>();
         Map<String, Object[]> sources = new TreeMap<>(); // source_ip + hash -> {Facts, long[]}
         Memo memo = new Memo();
@@ -241,6 +254,19 @@ final class AnalysisRollups {
                 }
             }
         }
+        Map<String, long[]> byIp = new TreeMap<>(); // this report's messages per source IP
+        for (ReportRecord r : records) {
+            byIp.computeIfAbsent(r.row().sourceIp(), x -> new long[1])[0] += r.row().count();
+        }
+        return new Sums(totals, sources, selectors, byIp);
+    }
+
+    /** Adds one report's sums to the rollup tables. */
+    static void write(Connection conn, String domain, int day, String orgName, Sums sums) throws SQLException {
+        Map<TotalKey, long[]> totals = sums.totals();
+        Map<String, Object[]> sources = sums.sources();
+        Map<String, long[]> selectors = sums.selectors();
+        Map<String, long[]> byIp = sums.byIp();
         if (!selectors.isEmpty()) {
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO dkim_selectors (domain, d, selector, "
                     + "messages, passed, last_day) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (domain, d, selector) DO UPDATE "
@@ -315,10 +341,6 @@ final class AnalysisRollups {
             if (pending > 0) {
                 ps.executeBatch();
             }
-        }
-        Map<String, long[]> byIp = new TreeMap<>(); // this report's messages per source IP
-        for (ReportRecord r : records) {
-            byIp.computeIfAbsent(r.row().sourceIp(), x -> new long[1])[0] += r.row().count();
         }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO source_reporters (domain, day, source_ip, "
                 + "org_name, reports, messages) VALUES (?, ?, ?, ?, 1, ?) "

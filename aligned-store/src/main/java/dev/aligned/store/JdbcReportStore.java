@@ -233,46 +233,50 @@ final class JdbcReportStore implements ReportStore {
         // compress outside the transaction (short lock), and only bytes the store does not hold yet
         boolean known = read("looking up " + sha, () -> blobState(sha).isPresent());
         byte[] compressed = known ? null : gzip(bytes);
-        return tx("archiving " + source, () -> {
-            boolean isNew = false;
-            Optional<BlobRow> existing = blobState(sha);
-            if (existing.isEmpty()) {
-                byte[] gz = compressed != null ? compressed : gzip(bytes); // deleted meanwhile: cannot happen today
-                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO blobs (sha256, size, compressed, "
-                        + "first_source, received_at, state) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")) {
-                    ps.setString(1, sha);
-                    ps.setLong(2, bytes.length);
-                    ps.setBytes(3, gz);
-                    ps.setString(4, source);
-                    ps.setLong(5, now);
-                    ps.setString(6, BlobState.RECEIVED.token());
-                    isNew = ps.executeUpdate() == 1;
-                }
-                existing = blobState(sha);
-            }
-            BlobState state = existing.orElseThrow().state();
-            int reports = existing.get().reports();
-            boolean done = state == BlobState.PARSED;
-            long attempt;
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO ingest_attempts (blob_sha256, source, "
-                    + "started_at, finished_at, outcome, reports_duplicate) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+        return tx("archiving " + source, () -> archiveIn(source, sha, bytes, compressed, now));
+    }
+
+    /** The archive step inside the caller's transaction; {@code compressed} is the gzip of {@code bytes} or null. */
+    private Archived archiveIn(String source, String sha, byte[] bytes, byte[] compressed, long now)
+            throws SQLException {
+        boolean isNew = false;
+        Optional<BlobRow> existing = blobState(sha);
+        if (existing.isEmpty()) {
+            byte[] gz = compressed != null ? compressed : gzip(bytes); // known a moment ago: deleted meanwhile
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO blobs (sha256, size, compressed, "
+                    + "first_source, received_at, state) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")) {
                 ps.setString(1, sha);
-                ps.setString(2, source);
-                ps.setLong(3, now);
-                if (done) {
-                    ps.setLong(4, now);
-                } else {
-                    ps.setNull(4, Types.BIGINT);
-                }
-                ps.setString(5, done ? "duplicate" : "archived");
-                ps.setInt(6, done ? reports : 0);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    attempt = rs.getLong(1);
-                }
+                ps.setLong(2, bytes.length);
+                ps.setBytes(3, gz);
+                ps.setString(4, source);
+                ps.setLong(5, now);
+                ps.setString(6, BlobState.RECEIVED.token());
+                isNew = ps.executeUpdate() == 1;
             }
-            return new Archived(sha, attempt, isNew, state, reports);
-        });
+            existing = blobState(sha);
+        }
+        BlobState state = existing.orElseThrow().state();
+        int reports = existing.get().reports();
+        boolean done = state == BlobState.PARSED;
+        long attempt;
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO ingest_attempts (blob_sha256, source, "
+                + "started_at, finished_at, outcome, reports_duplicate) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+            ps.setString(1, sha);
+            ps.setString(2, source);
+            ps.setLong(3, now);
+            if (done) {
+                ps.setLong(4, now);
+            } else {
+                ps.setNull(4, Types.BIGINT);
+            }
+            ps.setString(5, done ? "duplicate" : "archived");
+            ps.setInt(6, done ? reports : 0);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                attempt = rs.getLong(1);
+            }
+        }
+        return new Archived(sha, attempt, isNew, state, reports);
     }
 
     private record BlobRow(BlobState state, int reports) {
@@ -290,7 +294,7 @@ final class JdbcReportStore implements ReportStore {
         }
     }
 
-    private static byte[] gzip(byte[] bytes) {
+    static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));
         try (GZIPOutputStream gz = new GZIPOutputStream(out, 65536)) {
             gz.write(bytes);
@@ -307,78 +311,126 @@ final class JdbcReportStore implements ReportStore {
         java.util.Objects.requireNonNull(archived, "archived");
         java.util.Objects.requireNonNull(results, "results");
         long now = clock.millis();
-        return tx("storing reports of " + archived.sha256(), () -> {
-            if (blobState(archived.sha256()).isEmpty()) {
-                throw new IllegalArgumentException("no archived input with SHA-256 " + archived.sha256()
-                        + ": call archive() first");
-            }
-            List<ReportOutcome> outcomes = new ArrayList<>(results.size());
-            int errorNo = 0;
-            for (ReportResult r : results) {
-                switch (r) {
-                    case ReportResult.Parsed p -> outcomes.add(switch (p.report()) {
-                        case AggregateReport a -> storeAggregate(archived.sha256(), p.source(), a, p.warnings(), now);
-                        case FailureReport f -> storeFailure(archived.sha256(), p.source(), f, p.warnings(), now);
-                    });
-                    case ReportResult.Failed f -> {
-                        outcomes.add(new ReportOutcome.Failed(f.source(), f.error()));
-                        try (PreparedStatement ps = conn.prepareStatement(
-                                "INSERT INTO ingest_errors (attempt_id, n, source, error) VALUES (?, ?, ?, ?)")) {
-                            ps.setLong(1, archived.attemptId());
-                            ps.setInt(2, ++errorNo);
-                            ps.setString(3, f.source());
-                            ps.setString(4, f.error());
-                            ps.executeUpdate();
-                        }
-                    }
+        return tx("storing reports of " + archived.sha256(), () -> storeIn(archived, results, now, null));
+    }
+
+    @Override
+    public List<IngestResult> archiveAndStore(java.util.Iterator<Input> inputs) {
+        java.util.Objects.requireNonNull(inputs, "inputs");
+        List<Input> taken = new ArrayList<>(); // what a retried transaction (PostgreSQL deadlock) writes again
+        return tx("archiving and storing a batch of inputs", () -> {
+            long now = clock.millis();
+            List<IngestResult> out = new ArrayList<>();
+            for (int i = 0; ; i++) {
+                Input in;
+                if (i < taken.size()) {
+                    in = taken.get(i);
+                } else if (inputs.hasNext()) {
+                    in = inputs.next();
+                    taken.add(in);
+                } else {
+                    break;
+                }
+                Archived a = archiveIn(in.source(), in.sha256(), in.bytes(), in.compressed(), now);
+                if (a.state() == BlobState.PARSED) { // stored earlier, or earlier in this transaction
+                    out.add(Ingestor.duplicate(in.source(), a));
+                } else {
+                    StoreResult r = storeIn(a, in.results(), now, in.prepared());
+                    out.add(new IngestResult(in.source(), Optional.of(a.sha256()), !a.isNew(), r.outcomes()));
                 }
             }
-            int failed = 0;
-            int fresh = 0;
-            int dup = 0;
-            int conflict = 0;
-            for (ReportOutcome o : outcomes) {
-                switch (o) {
-                    case ReportOutcome.New n -> fresh++;
-                    case ReportOutcome.Duplicate d -> dup++;
-                    case ReportOutcome.Conflict c -> conflict++;
-                    case ReportOutcome.Failed f -> failed++;
-                }
-            }
-            int ok = outcomes.size() - failed;
-            BlobState state = failed == 0 && ok > 0 ? BlobState.PARSED : ok == 0 ? BlobState.FAILED : BlobState.PARTIAL;
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "UPDATE blobs SET state = ?, reports = ?, failures = ?, parsed_at = ? WHERE sha256 = ?")) {
-                ps.setString(1, state.token());
-                ps.setInt(2, ok);
-                ps.setInt(3, failed);
-                ps.setLong(4, now);
-                ps.setString(5, archived.sha256());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = conn.prepareStatement("UPDATE ingest_attempts SET finished_at = ?, outcome = ?, "
-                    + "reports_new = ?, reports_duplicate = ?, reports_conflict = ?, reports_failed = ? WHERE id = ?")) {
-                ps.setLong(1, now);
-                ps.setString(2, state == BlobState.PARSED ? (fresh + conflict > 0 ? "stored" : "duplicate")
-                        : state.token());
-                ps.setInt(3, fresh);
-                ps.setInt(4, dup);
-                ps.setInt(5, conflict);
-                ps.setInt(6, failed);
-                ps.setLong(7, archived.attemptId());
-                ps.executeUpdate();
-            }
-            return new StoreResult(archived.sha256(), state, outcomes);
+            return List.copyOf(out);
         });
     }
 
+    /** The store step inside the caller's transaction; {@code prepared}, if not null, by identity of the report. */
+    private StoreResult storeIn(Archived archived, List<ReportResult> results, long now,
+            Map<AggregateReport, Prepared> prepared) throws SQLException {
+            if (blobState(archived.sha256()).isEmpty()) {
+            throw new IllegalArgumentException("no archived input with SHA-256 " + archived.sha256()
+                    + ": call archive() first");
+        }
+        List<ReportOutcome> outcomes = new ArrayList<>(results.size());
+        int errorNo = 0;
+        for (ReportResult r : results) {
+            switch (r) {
+                case ReportResult.Parsed p -> outcomes.add(switch (p.report()) {
+                    case AggregateReport a -> storeAggregate(archived.sha256(), p.source(), a, p.warnings(), now,
+                            prepared == null ? null : prepared.get(a)); // identity map: no deep hashCode
+                    case FailureReport f -> storeFailure(archived.sha256(), p.source(), f, p.warnings(), now);
+                });
+                case ReportResult.Failed f -> {
+                    outcomes.add(new ReportOutcome.Failed(f.source(), f.error()));
+                    try (PreparedStatement ps = conn.prepareStatement(
+                            "INSERT INTO ingest_errors (attempt_id, n, source, error) VALUES (?, ?, ?, ?)")) {
+                        ps.setLong(1, archived.attemptId());
+                        ps.setInt(2, ++errorNo);
+                        ps.setString(3, f.source());
+                        ps.setString(4, f.error());
+                        ps.executeUpdate();
+                    }
+                }
+            }
+        }
+        int failed = 0;
+        int fresh = 0;
+        int dup = 0;
+        int conflict = 0;
+        for (ReportOutcome o : outcomes) {
+            switch (o) {
+                case ReportOutcome.New n -> fresh++;
+                case ReportOutcome.Duplicate d -> dup++;
+                case ReportOutcome.Conflict c -> conflict++;
+                case ReportOutcome.Failed f -> failed++;
+            }
+        }
+        int ok = outcomes.size() - failed;
+        BlobState state = failed == 0 && ok > 0 ? BlobState.PARSED : ok == 0 ? BlobState.FAILED : BlobState.PARTIAL;
+        try (PreparedStatement ps = conn.prepareStatement(
+                "UPDATE blobs SET state = ?, reports = ?, failures = ?, parsed_at = ? WHERE sha256 = ?")) {
+            ps.setString(1, state.token());
+            ps.setInt(2, ok);
+            ps.setInt(3, failed);
+            ps.setLong(4, now);
+            ps.setString(5, archived.sha256());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE ingest_attempts SET finished_at = ?, outcome = ?, "
+                + "reports_new = ?, reports_duplicate = ?, reports_conflict = ?, reports_failed = ? WHERE id = ?")) {
+            ps.setLong(1, now);
+            ps.setString(2, state == BlobState.PARSED ? (fresh + conflict > 0 ? "stored" : "duplicate")
+                    : state.token());
+            ps.setInt(3, fresh);
+            ps.setInt(4, dup);
+            ps.setInt(5, conflict);
+            ps.setInt(6, failed);
+            ps.setLong(7, archived.attemptId());
+            ps.executeUpdate();
+        }
+        return new StoreResult(archived.sha256(), state, outcomes);
+    }
+
+    /**
+     * What storing an aggregate report computes before it touches the database: the content digest and the
+     * rollup sums. {@link ReportStore.Input} computes it on the thread that parsed the report.
+     */
+    record Prepared(String domain, int day, String content, AnalysisRollups.Sums sums) {
+        static Prepared of(AggregateReport a) {
+            String domain = DomainKey.of(a.policy().domain());
+            int day = a.metadata().dateRange().map(dr -> (int) Math.floorDiv(dr.begin().getEpochSecond(), 86400L))
+                    .orElse(0);
+            return new Prepared(domain, day, ContentDigest.of(a), AnalysisRollups.sum(domain, a.policy(), a.records()));
+        }
+    }
+
     private ReportOutcome storeAggregate(String blob, String source, AggregateReport a, List<String> warnings,
-            long now) throws SQLException {
+            long now, Prepared prepared) throws SQLException {
         ReportMetadata m = a.metadata();
         PolicyPublished p = a.policy();
-        String domain = DomainKey.of(p.domain());
-        int day = m.dateRange().map(dr -> (int) Math.floorDiv(dr.begin().getEpochSecond(), 86400L)).orElse(0);
-        String content = ContentDigest.of(a);
+        Prepared prep = prepared != null ? prepared : Prepared.of(a);
+        String domain = prep.domain();
+        int day = prep.day();
+        String content = prep.content();
         try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM reports WHERE domain = ? AND day = ? "
                 + "AND org_name = ? AND report_id = ? AND content_sha256 = ?")) {
             ps.setString(1, domain);
@@ -468,10 +520,13 @@ final class JdbcReportStore implements ReportStore {
                 id = rs.getLong(1);
             }
         }
-        insertRecords(id, domain, day, a.records());
+        if (dialect == Dialect.POSTGRESQL) {
+            copyRecords(id, domain, day, a.records());
+        } else {
+            insertRecords(id, domain, day, a.records());
+        }
         if (inRollups) {
-            addToRollups(domain, day, a.records());
-            AnalysisRollups.add(conn, domain, day, m.orgName(), p, a.records());
+            AnalysisRollups.write(conn, domain, day, m.orgName(), prep.sums());
         }
         return conflictOf == null
                 ? new ReportOutcome.New(source, a.kind(), a.records().size())
@@ -537,6 +592,80 @@ final class JdbcReportStore implements ReportStore {
         }
     }
 
+    /**
+     * PostgreSQL: the records and auth results of one report with {@code COPY ... FROM STDIN} (text format), the
+     * same rows {@link #insertRecords} writes, without a statement per row batch.
+     */
+    private void copyRecords(long id, String domain, int day, List<ReportRecord> records) throws SQLException {
+        StringBuilder rec = new StringBuilder(records.size() * 128);
+        StringBuilder auth = new StringBuilder(records.size() * 128);
+        int seq = 0;
+        for (ReportRecord r : records) {
+            seq++;
+            PolicyEvaluated pe = r.row().policyEvaluated();
+            rec.append(id).append('\t').append(seq).append('\t');
+            copyText(rec, domain).append('\t').append(day).append('\t');
+            copyText(rec, r.row().sourceIp()).append('\t').append(r.row().count()).append('\t');
+            copyOpt(rec, pe.disposition().map(v -> v.token())).append('\t');
+            copyOpt(rec, pe.dkim().map(v -> v.token())).append('\t');
+            copyOpt(rec, pe.spf().map(v -> v.token())).append('\t');
+            copyOpt(rec, reasons(pe.reasons())).append('\t');
+            copyText(rec, r.identifiers().headerFrom()).append('\t');
+            copyOpt(rec, r.identifiers().envelopeFrom()).append('\t');
+            copyOpt(rec, r.identifiers().envelopeTo()).append('\n');
+            int n = 0;
+            for (DkimAuthResult d : r.dkim()) {
+                copyAuth(auth, id, seq, "dkim", ++n, d.domain(), d.selector(), d.result().map(v -> v.token()),
+                        d.humanResult());
+            }
+            n = 0;
+            for (SpfAuthResult s : r.spf()) {
+                copyAuth(auth, id, seq, "spf", ++n, s.domain(), s.scope().map(v -> v.token()),
+                        s.result().map(v -> v.token()), s.humanResult());
+            }
+        }
+        try {
+            org.postgresql.copy.CopyManager copy = conn.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            copy.copyIn("COPY records (report_id, seq, domain, day, source_ip, messages, disposition, dkim, spf, "
+                    + "reasons, header_from, envelope_from, envelope_to) FROM STDIN",
+                    new java.io.StringReader(rec.toString()));
+            if (!auth.isEmpty()) {
+                copy.copyIn("COPY auth_results (report_id, seq, method, n, domain, selector, result, human_result) "
+                        + "FROM STDIN", new java.io.StringReader(auth.toString()));
+            }
+        } catch (IOException e) {
+            throw new SQLException("COPY of the records of report " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyAuth(StringBuilder b, long id, int seq, String method, int n, String domain,
+            Optional<String> selector, Optional<String> result, Optional<String> human) {
+        b.append(id).append('\t').append(seq).append('\t').append(method).append('\t').append(n).append('\t');
+        copyText(b, domain).append('\t');
+        copyOpt(b, selector).append('\t');
+        copyOpt(b, result).append('\t');
+        copyOpt(b, human).append('\n');
+    }
+
+    private static StringBuilder copyOpt(StringBuilder b, Optional<String> v) {
+        return v.isPresent() ? copyText(b, v.get()) : b.append("\\N");
+    }
+
+    /** A value in COPY's text format: backslash, tab, new line and carriage return escaped. */
+    static StringBuilder copyText(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\t' -> b.append("\\t");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                default -> b.append(c);
+            }
+        }
+        return b;
+    }
+
     private static void auth(PreparedStatement ps, long id, int seq, String method, int n, String domain,
             Optional<String> selector, Optional<String> result, Optional<String> human) throws SQLException {
         ps.setLong(1, id);
@@ -548,58 +677,6 @@ final class JdbcReportStore implements ReportStore {
         setOpt(ps, 7, result);
         setOpt(ps, 8, human);
         ps.addBatch();
-    }
-
-    private record RollupKey(String sourceIp, String disposition, String dkim, String spf)
-            implements Comparable<RollupKey> {
-        private static final java.util.Comparator<RollupKey> ORDER = java.util.Comparator
-                .comparing(RollupKey::sourceIp).thenComparing(RollupKey::disposition)
-                .thenComparing(RollupKey::dkim).thenComparing(RollupKey::spf);
-
-        @Override
-        public int compareTo(RollupKey o) {
-            return ORDER.compare(this, o);
-        }
-    }
-
-    private void addToRollups(String domain, int day, List<ReportRecord> records) throws SQLException {
-        // sorted: every transaction locks rollup rows in the same order, so concurrent writers cannot deadlock
-        Map<RollupKey, long[]> sums = new java.util.TreeMap<>();
-        for (ReportRecord r : records) {
-            PolicyEvaluated pe = r.row().policyEvaluated();
-            RollupKey k = new RollupKey(r.row().sourceIp(), pe.disposition().map(v -> v.token()).orElse(""),
-                    pe.dkim().map(v -> v.token()).orElse(""), pe.spf().map(v -> v.token()).orElse(""));
-            long[] s = sums.computeIfAbsent(k, x -> new long[2]);
-            s[0] += r.row().count();
-            s[1]++;
-        }
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO daily_rollups (domain, day, source_ip, "
-                + "disposition, dkim, spf, dmarc, messages, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (domain, day, source_ip, disposition, dkim, spf) DO UPDATE SET "
-                + "messages = daily_rollups.messages + excluded.messages, "
-                + "records = daily_rollups.records + excluded.records")) {
-            int pending = 0;
-            for (Map.Entry<RollupKey, long[]> e : sums.entrySet()) {
-                RollupKey k = e.getKey();
-                ps.setString(1, domain);
-                ps.setInt(2, day);
-                ps.setString(3, k.sourceIp());
-                ps.setString(4, k.disposition());
-                ps.setString(5, k.dkim());
-                ps.setString(6, k.spf());
-                ps.setString(7, k.dkim().equals("pass") || k.spf().equals("pass") ? "pass" : "fail");
-                ps.setLong(8, e.getValue()[0]);
-                ps.setLong(9, e.getValue()[1]);
-                ps.addBatch();
-                if (++pending == BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
     }
 
     private ReportOutcome storeFailure(String blob, String source, FailureReport f, List<String> warnings, long now)
@@ -757,21 +834,28 @@ final class JdbcReportStore implements ReportStore {
 
     @Override
     public List<DailyRollup> rollups(RollupQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT domain, day, source_ip, disposition, dkim, spf, dmarc, messages, "
-                + "records FROM daily_rollups WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
+        // Since schema 8 the day/IP/result rollup is a grouping of source_days (written for the same reports),
+        // plus what reports stored before schema 3 left in daily_rollups_legacy.
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> once = new ArrayList<>();
         q.domain().ifPresent(d -> {
-            sql.append(" AND domain = ?");
-            args.add(d);
+            where.append(" AND domain = ?");
+            once.add(d);
         });
         q.from().ifPresent(d -> {
-            sql.append(" AND day >= ?");
-            args.add((int) d.toEpochDay());
+            where.append(" AND day >= ?");
+            once.add((int) d.toEpochDay());
         });
         q.to().ifPresent(d -> {
-            sql.append(" AND day <= ?");
-            args.add((int) d.toEpochDay());
+            where.append(" AND day <= ?");
+            once.add((int) d.toEpochDay());
         });
+        String cols = "domain, day, source_ip, disposition, dkim, spf";
+        StringBuilder sql = new StringBuilder("SELECT " + cols + ", SUM(messages), SUM(records) FROM (SELECT " + cols
+                + ", messages, records FROM source_days" + where + " UNION ALL SELECT " + cols
+                + ", messages, records FROM daily_rollups_legacy" + where + ") u GROUP BY " + cols);
+        List<Object> args = new ArrayList<>(once);
+        args.addAll(once);
         sql.append(" ORDER BY domain, day, source_ip, disposition, dkim, spf");
         return read("reading rollups", () -> {
             List<DailyRollup> out = new ArrayList<>();
@@ -781,9 +865,11 @@ final class JdbcReportStore implements ReportStore {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        String dkim = rs.getString(5);
+                        String spf = rs.getString(6);
                         out.add(new DailyRollup(rs.getString(1), LocalDate.ofEpochDay(rs.getInt(2)), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8),
-                                rs.getLong(9)));
+                                rs.getString(4), dkim, spf, dkim.equals("pass") || spf.equals("pass") ? "pass" : "fail",
+                                rs.getLong(7), rs.getLong(8)));
                     }
                 }
             }

@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  * together. A crash between the two leaves the bytes archived and {@link BlobState#RECEIVED}, to be parsed again
  * ({@link Ingestor#resumePending()}). A report is identified by (reporter org, report_id, policy domain) and its
  * content hash: the same report is stored once whatever bytes carried it; different content under a reused
- * identity is stored and flagged ({@link ReportOutcome.Conflict}). Most callers use {@link Ingestor}.
+ * identity is stored and flagged ({@link ReportOutcome.Conflict}). Files, which stay at their source, may instead
+ * be archived and stored many at a time in one transaction ({@link #archiveAndStore}, what
+ * {@link Ingestor#ingestAll} does). Most callers use {@link Ingestor}.
  *
  * <pre>{@code
  * try (ReportStore store = ReportStore.builder().url("jdbc:sqlite:/var/lib/aligned/aligned.db").build()) {
@@ -51,6 +53,97 @@ public interface ReportStore extends AutoCloseable {
      * auth results, failure reports, rollups, parse errors, and the blob's new state.
      */
     StoreResult store(Archived archived, List<ReportResult> results);
+
+    /**
+     * Archives and stores several inputs in <em>one</em> transaction (what {@link Ingestor#ingestAll} does with the
+     * files of an import): for each input {@code inputs} yields, in order, what {@link #archive} and then, unless
+     * its bytes were already parsed (before, or earlier in the same transaction), {@link #store} would do. The
+     * transaction ends when {@code inputs} has no more; {@code inputs} may block, waiting for the next parsed
+     * input, while the transaction is open (it holds the database's write lock meanwhile: keep it short). Either
+     * every input is committed, blobs and reports together, or none is: a crash before the commit leaves no trace
+     * of them, and importing the same files again stores them. Meant for inputs that stay available at their
+     * source until this returns (files); inputs that may be gone after a crash (a message being received) go
+     * through {@link #archive} first. A failure thrown by {@code inputs} rolls the transaction back and is thrown
+     * here (as a {@link StoreException} unless it is one).
+     *
+     * @return one result per input, in order
+     */
+    List<IngestResult> archiveAndStore(java.util.Iterator<Input> inputs);
+
+    /**
+     * One input of {@link #archiveAndStore}: its bytes, what the reader made of them, and what storing them needs
+     * computed (SHA-256 and gzip of the bytes, each aggregate report's content digest and rollup sums): by
+     * {@link #of}, on the calling thread, so that a pipeline does that work outside the store's transaction.
+     */
+    final class Input {
+        private final String source;
+        private final byte[] bytes;
+        private final String sha256;
+        private final byte[] compressed;
+        private final List<ReportResult> results;
+        private final java.util.Map<dev.aligned.report.AggregateReport, JdbcReportStore.Prepared> prepared =
+                new java.util.IdentityHashMap<>();
+
+        private Input(String source, byte[] bytes, List<ReportResult> results) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.bytes = Objects.requireNonNull(bytes, "bytes");
+            this.results = List.copyOf(results);
+            this.sha256 = ContentDigest.hex(bytes);
+            this.compressed = JdbcReportStore.gzip(bytes);
+            for (ReportResult r : this.results) {
+                if (r instanceof ReportResult.Parsed p && p.report() instanceof dev.aligned.report.AggregateReport a) {
+                    prepared.put(a, JdbcReportStore.Prepared.of(a));
+                }
+            }
+        }
+
+        /** An input named {@code source} (as in outcomes and errors), its bytes and their parse results. */
+        public static Input of(String source, byte[] bytes, List<ReportResult> results) {
+            return new Input(source, bytes, results);
+        }
+
+        public String source() {
+            return source;
+        }
+
+        /** The parse results of the bytes. */
+        public List<ReportResult> results() {
+            return results;
+        }
+
+        /** The number of records in the parsed aggregate reports (what a batch is sized by). */
+        public int records() {
+            int n = 0;
+            for (ReportResult r : results) {
+                if (r instanceof ReportResult.Parsed p && p.report() instanceof dev.aligned.report.AggregateReport a) {
+                    n += a.records().size();
+                }
+            }
+            return n;
+        }
+
+        /** The size of the original bytes. */
+        public int size() {
+            return bytes.length;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        String sha256() {
+            return sha256;
+        }
+
+        byte[] compressed() {
+            return compressed;
+        }
+
+        /** The digest and rollup sums of each aggregate report, computed with the input. */
+        java.util.Map<dev.aligned.report.AggregateReport, JdbcReportStore.Prepared> prepared() {
+            return prepared;
+        }
+    }
 
     /** The original bytes of an archived input (decompressed), unless unknown or removed by retention. */
     Optional<byte[]> originalBytes(String sha256);

@@ -429,6 +429,191 @@ abstract class ReportStoreContract {
         assertEquals(rollupMessages, messages(store.rollups(RollupQuery.all())), "a second run counts nothing twice");
     }
 
+    // ---------------------------------------------------------------- schema 8: batches, COPY, migration
+
+    @Test
+    void aBatchOfIngestAllCommitsAllOrNothingAndARerunStoresEachReportOnce(@TempDir Path dir) throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = i == 3 ? "poison" : "batch-" + i;
+            files.add(Files.write(dir.resolve("r" + i + ".xml"), utf8(xml("reporter.example", id, "example.com",
+                    BEGIN, END, List.of(new Rec("192.0.2." + i, i + 1, "none", "pass", "fail"))))));
+        }
+        // a trigger makes the fourth report's insert fail inside the batch's transaction, after three were written
+        String url = currentUrl();
+        boolean sqlite = url.startsWith("jdbc:sqlite:");
+        sql(url, sqlite
+                ? "CREATE TRIGGER poison BEFORE INSERT ON reports WHEN NEW.report_id = 'poison' "
+                        + "BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+                : "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.report_id = 'poison' "
+                        + "THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$");
+        if (!sqlite) {
+            sql(url, "CREATE TRIGGER poison BEFORE INSERT ON reports FOR EACH ROW EXECUTE FUNCTION poison()");
+        }
+        List<IngestResult> seen = new ArrayList<>();
+        StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
+                () -> ingestor.ingestAll(files, seen::add));
+        assertTrue(e.getMessage().contains("poisoned"), e.getMessage());
+        // the six files make one batch unless parsing took over a second (a loaded machine): then what was
+        // reported before the failure is exactly what was committed, and the poisoned batch left nothing
+        assertTrue(seen.size() <= 3, seen.toString());
+        StoreStats s = store.stats();
+        assertEquals(seen.size(), s.blobs(), "the failed batch's blobs rolled back with its reports");
+        assertEquals(seen.size(), s.reports());
+        assertEquals(seen.size(), s.attempts());
+        assertEquals(seen.size(), s.records());
+
+        sql(url, sqlite ? "DROP TRIGGER poison" : "DROP TRIGGER poison ON reports");
+        seen.clear();
+        ingestor.ingestAll(files, seen::add);
+        assertEquals(6 - s.reports(), seen.stream().mapToLong(IngestResult::newReports).sum(), seen.toString());
+        seen.clear();
+        ingestor.ingestAll(files, seen::add);
+        assertEquals(6, seen.stream().mapToLong(IngestResult::duplicates).sum(), "a third run finds them all stored");
+        assertEquals(6, store.stats().reports());
+        assertEquals(6, store.stats().blobs());
+        assertEquals(1 + 2 + 3 + 4 + 5 + 6, messages(store.rollups(RollupQuery.all())));
+    }
+
+    @Test
+    void textWithTabsBackslashesAndNewLinesIsStoredAsReported() throws Exception {
+        String report = xml("reporter.example", "esc-1", "example.com", BEGIN, END,
+                List.of(new Rec("192.0.2.1", 7, "none", "pass", "fail")))
+                .replace("<selector>s1</selector>", "<selector>s\\1\\N</selector><human_result>a\tb\\c&#10;d&#13;e</human_result>")
+                .replace("<header_from>example.com</header_from>", "<header_from>example.com</header_from>"
+                        + "<envelope_from>x\\y\tz</envelope_from>");
+        IngestResult r = ingestor.ingest("esc.xml", utf8(report));
+        assertEquals(1, r.newReports(), r.toString());
+        List<ExportRow> rows = new ArrayList<>();
+        store.export(ExportQuery.all(), rows::add);
+        assertEquals("example.com/s\\1\\N=pass", rows.get(0).dkimResults());
+        assertEquals("x\\y\tz", rows.get(0).envelopeFrom());
+        assertEquals(List.of("a\tb\\c\nd\re"), strings(currentUrl(),
+                "SELECT human_result FROM auth_results WHERE method = 'dkim'"));
+    }
+
+    @Test
+    void schemaEightKeepsTheRowsAndRollupNumbersOfASchemaSevenDatabase() throws Exception {
+        // rows as the store writes them, for two domains, two days, several sources, results and reporters
+        for (int i = 0; i < 8; i++) {
+            String domain = i % 2 == 0 ? "example.com" : "old.example";
+            long begin = BEGIN + (i % 3) * 86400L;
+            ingestor.ingest("r" + i + ".xml", utf8(xml("org" + (i % 3) + ".example", "m-" + i, domain, begin,
+                    begin + 86399, List.of(new Rec("192.0.2." + (i % 4), 10 + i, "none", "pass", "fail"),
+                            new Rec("198.51.100.7", 3, i % 2 == 0 ? "quarantine" : "none", "fail", "fail"),
+                            new Rec("198.51.100." + i, 1, "reject", "fail", "pass")))));
+        }
+        String scratch = currentUrl();
+        String v7 = newDatabaseUrl();
+        org.flywaydb.core.Flyway.configure(getClass().getClassLoader()).dataSource(v7, null, null)
+                .locations("classpath:db/migration").placeholders(Dialect.of(v7).placeholders()).target("7").load()
+                .migrate();
+        for (String t : List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "records", "auth_results",
+                "daily_totals", "source_days", "dkim_selectors", "source_reporters")) {
+            copyTable(scratch, v7, t);
+        }
+        if (v7.startsWith("jdbc:postgresql:")) {
+            sql(v7, "SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT MAX(id) FROM reports))");
+            sql(v7, "SELECT setval(pg_get_serial_sequence('ingest_attempts', 'id'), "
+                    + "(SELECT MAX(id) FROM ingest_attempts))");
+        }
+        // daily_rollups as schema 1-7 wrote it: grouped from the records of the reports counted in the rollups
+        sql(v7, "INSERT INTO daily_rollups (domain, day, source_ip, disposition, dkim, spf, dmarc, messages, records) "
+                + "SELECT c.domain, c.day, c.source_ip, COALESCE(c.disposition, ''), COALESCE(c.dkim, ''), "
+                + "COALESCE(c.spf, ''), CASE WHEN c.dkim = 'pass' OR c.spf = 'pass' THEN 'pass' ELSE 'fail' END, "
+                + "SUM(c.messages), COUNT(*) FROM records c JOIN reports r ON r.id = c.report_id "
+                + "WHERE r.in_rollups = 1 GROUP BY c.domain, c.day, c.source_ip, c.disposition, c.dkim, c.spf");
+        // old.example's reports were stored before schema 3: in daily_rollups only
+        sql(v7, "DELETE FROM source_days WHERE domain = 'old.example'");
+        String rollupSql = "SELECT domain, day, source_ip, disposition, dkim, spf, dmarc, messages, records "
+                + "FROM daily_rollups ORDER BY domain, day, source_ip, disposition, dkim, spf";
+        List<String> rollupsBefore = strings(v7, rollupSql);
+        Map<String, List<String>> before = new TreeMap<>();
+        for (String t : List.of("records", "auth_results", "source_days", "source_reporters", "reports")) {
+            before.put(t, strings(v7, "SELECT * FROM " + t + " ORDER BY 1, 2, 3, 4"));
+        }
+        assertTrue(rollupsBefore.size() > 10, rollupsBefore.toString());
+
+        ReportStore migrated = ReportStore.builder().url(v7).clock(clock).build();
+        opened.add(migrated);
+        assertEquals(rollupsBefore, migrated.rollups(RollupQuery.all()).stream().map(d -> String.join("|",
+                d.domain(), Long.toString(d.day().toEpochDay()), d.sourceIp(), d.disposition(), d.dkim(), d.spf(),
+                d.dmarc(), Long.toString(d.messages()), Long.toString(d.records()))).toList(),
+                "the rollup numbers are the same, from source_days and what schema 3 did not have");
+        for (Map.Entry<String, List<String>> e : before.entrySet()) {
+            assertEquals(e.getValue(), strings(v7, "SELECT * FROM " + e.getKey() + " ORDER BY 1, 2, 3, 4"), e.getKey());
+        }
+        boolean sqlite = v7.startsWith("jdbc:sqlite:");
+        List<String> indexes = strings(v7, sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND sql IS NOT NULL"
+                : "SELECT indexname FROM pg_indexes WHERE tablename = 'records' AND indexname NOT LIKE '%pkey'");
+        assertEquals(List.of("records_source_newest"), indexes, "records_source is a prefix of it: dropped");
+        if (sqlite) {
+            for (String t : List.of("records", "auth_results", "source_days", "source_reporters")) {
+                assertTrue(strings(v7, "SELECT sql FROM sqlite_master WHERE name = '" + t + "'").get(0)
+                        .endsWith("WITHOUT ROWID"), t);
+            }
+        }
+
+        // a report stored after the migration adds to both domains' numbers
+        long oldBefore = messages(migrated.rollups(RollupQuery.domain("old.example")));
+        IngestResult r = Ingestor.builder(migrated).build().ingest("new.xml", utf8(xml("org9.example", "after-8",
+                "old.example", BEGIN, END, List.of(new Rec("192.0.2.1", 100, "none", "pass", "fail")))));
+        assertEquals(1, r.newReports(), r.toString());
+        assertEquals(oldBefore + 100, messages(migrated.rollups(RollupQuery.domain("old.example"))));
+    }
+
+    private String currentUrl() {
+        return url;
+    }
+
+    private static void sql(String url, String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Every row of a query, its columns joined with '|' (NULL as "null"). */
+    private static List<String> strings(String url, String sql) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> cols = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    cols.add(String.valueOf(rs.getString(i)));
+                }
+                out.add(String.join("|", cols));
+            }
+        }
+        return out;
+    }
+
+    private static void copyTable(String from, String to, String table) throws java.sql.SQLException {
+        try (java.sql.Connection a = java.sql.DriverManager.getConnection(from);
+             java.sql.Connection b = java.sql.DriverManager.getConnection(to);
+             java.sql.Statement st = a.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+            int n = rs.getMetaData().getColumnCount();
+            List<String> cols = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                cols.add(rs.getMetaData().getColumnName(i));
+            }
+            try (java.sql.PreparedStatement ins = b.prepareStatement("INSERT INTO " + table + " ("
+                    + String.join(", ", cols) + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(n, "?"))
+                    + ")")) {
+                while (rs.next()) {
+                    for (int i = 1; i <= n; i++) {
+                        ins.setObject(i, rs.getObject(i));
+                    }
+                    ins.executeUpdate();
+                }
+            }
+        }
+    }
+
     static long messages(List<DailyRollup> rollups) {
         return rollups.stream().mapToLong(DailyRollup::messages).sum();
     }

@@ -17,9 +17,12 @@ class SqliteReportStoreTest extends ReportStoreContract {
     @TempDir
     Path dir;
 
+    private int databases;
+
     @Override
     String newDatabaseUrl() {
-        return "jdbc:sqlite:" + dir.resolve("nested/dirs/aligned.db");
+        // the first is the store under test; a test asking for another database gets a new file beside it
+        return "jdbc:sqlite:" + dir.resolve(databases++ == 0 ? "nested/dirs/aligned.db" : "nested/dirs/other-" + databases + ".db");
     }
 
     @Test

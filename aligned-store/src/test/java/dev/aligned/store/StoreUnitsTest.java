@@ -136,6 +136,11 @@ class StoreUnitsTest {
         }
 
         @Override
+        public List<IngestResult> archiveAndStore(java.util.Iterator<Input> inputs) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
         public Optional<byte[]> originalBytes(String sha256) {
             throw new AssertionError("not reached");
         }

@@ -142,7 +142,7 @@ public final class AnalysisLatency {
 
     /** The tables a built database holds, in foreign-key order. */
     static final List<String> TABLES = List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "records",
-            "auth_results", "failure_reports", "daily_rollups", "daily_totals", "source_days", "dkim_selectors",
+            "auth_results", "failure_reports", "daily_totals", "source_days", "dkim_selectors",
             "source_reporters");
 
     /** Copies a built SQLite database into an empty PostgreSQL database (schema created by the store). */

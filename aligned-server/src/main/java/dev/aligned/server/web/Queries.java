@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * What the pages and the API show, read from the store's tables: the same records serve both (HTML and JSON).
- * Messages are always sums of record counts (from {@code daily_rollups}), never row counts. Every list is capped.
+ * Messages are always sums of record counts (from the rollup tables), never row counts. Every list is capped.
  */
 final class Queries {
     static final int MAX_ROWS = 500;
