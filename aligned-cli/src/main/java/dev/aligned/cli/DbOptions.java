@@ -47,6 +47,7 @@ final class DbOptions {
 
     /** Opens (creating and migrating) the store. */
     ReportStore open() {
-        return ReportStore.builder().url(url()).password(System.getenv("ALIGNED_DB_PASSWORD")).build();
+        return ReportStore.builder().url(url()).password(System.getenv("ALIGNED_DB_PASSWORD"))
+                .onUpgrade(m -> System.err.println("aligned: " + m)).build();
     }
 }

@@ -91,7 +91,7 @@ final class IngestCommand implements Callable<Integer> {
                 .or(() -> Optional.ofNullable(env.get("ALIGNED_DB_PASSWORD")).map(Secret::of));
         String display = display(url);
         try (ReportStore store = ReportStore.builder().url(url).password(password.map(Secret::reveal).orElse(null))
-                .build()) {
+                .onUpgrade(m -> err.println("aligned: " + m)).build()) {
             Ingestor ingestor = Ingestor.builder(store).build();
             MailboxLock lock = MailboxLock.forDatabase(url, password.orElse(null));
             FileClaims claims = FileClaims.forDatabase(url, password.orElse(null));

@@ -228,7 +228,7 @@ final class ServeCommand implements Callable<Integer> {
         try (ReceiverReporting reporting = reportingCfg.map(rc -> ReceiverReporting.open(rc, url, password,
                 dns.resolver(), Clock.systemUTC())).orElse(null);
                 ReportStore store = ReportStore.builder().url(url).password(password.map(Secret::reveal).orElse(null))
-                .build()) {
+                .onUpgrade(m -> err.println("aligned: " + m)).build()) {
             AlignedServer.Builder b = AlignedServer.builder(store).config(cfg)
                     .lock(MailboxLock.forDatabase(url, password.orElse(null)))
                     .claims(FileClaims.forDatabase(url, password.orElse(null)))

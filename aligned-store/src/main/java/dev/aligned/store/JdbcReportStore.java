@@ -71,6 +71,11 @@ final class JdbcReportStore implements ReportStore {
     }
 
     static JdbcReportStore open(String url, String user, String password, Clock clock, Duration busyTimeout) {
+        return open(url, user, password, clock, busyTimeout, message -> { });
+    }
+
+    static JdbcReportStore open(String url, String user, String password, Clock clock, Duration busyTimeout,
+            java.util.function.Consumer<String> onUpgrade) {
         Dialect dialect = Dialect.of(url);
         String display = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         DataSource ds;
@@ -103,12 +108,20 @@ final class JdbcReportStore implements ReportStore {
             default -> throw new IllegalStateException("unreachable: " + dialect);
         }
         try {
-            Flyway.configure(JdbcReportStore.class.getClassLoader())
+            Flyway flyway = Flyway.configure(JdbcReportStore.class.getClassLoader())
                     .dataSource(ds)
                     .locations("classpath:db/migration")
                     .placeholders(dialect.placeholders())
-                    .load()
-                    .migrate();
+                    .load();
+            org.flywaydb.core.api.MigrationInfoService info = flyway.info();
+            org.flywaydb.core.api.MigrationInfo[] pending = info.pending();
+            if (info.current() != null && pending.length > 0) {
+                // an existing store: a table rebuild of a large one takes minutes; say why nothing else is printed
+                onUpgrade.accept("upgrading the schema of " + display + " from version " + info.current().getVersion()
+                        + " to " + pending[pending.length - 1].getVersion() + " (minutes on a large store; each "
+                        + "version is one transaction, so an interruption leaves the previous version intact)");
+            }
+            flyway.migrate();
         } catch (FlywayException e) {
             throw new StoreException("cannot migrate the schema of " + display + ": " + e.getMessage(), e);
         }

@@ -177,8 +177,18 @@ public interface ReportStore extends AutoCloseable {
         private String password;
         private Clock clock = Clock.systemUTC();
         private Duration busyTimeout = Duration.ofSeconds(30);
+        private java.util.function.Consumer<String> onUpgrade = message -> { };
 
         Builder() {
+        }
+
+        /**
+         * Told, before {@link #build()} upgrades an existing store's schema, what is about to happen (a sentence for a
+         * console: on a large store an upgrade can take minutes). Not called for a new store or a current one.
+         */
+        public Builder onUpgrade(java.util.function.Consumer<String> listener) {
+            this.onUpgrade = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /** {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql://HOST:PORT/DB}. */
@@ -222,7 +232,7 @@ public interface ReportStore extends AutoCloseable {
          */
         public ReportStore build() {
             String u = url == null ? DataDirectory.defaultDatabaseUrl() : url;
-            return JdbcReportStore.open(u, user, password, clock, busyTimeout);
+            return JdbcReportStore.open(u, user, password, clock, busyTimeout, onUpgrade);
         }
     }
 }

@@ -534,8 +534,15 @@ abstract class ReportStoreContract {
         }
         assertTrue(rollupsBefore.size() > 10, rollupsBefore.toString());
 
-        ReportStore migrated = ReportStore.builder().url(v7).clock(clock).build();
+        List<String> told = new ArrayList<>();
+        ReportStore migrated = ReportStore.builder().url(v7).clock(clock).onUpgrade(told::add).build();
         opened.add(migrated);
+        String display = v7.contains("?") ? v7.substring(0, v7.indexOf('?')) : v7;
+        assertEquals(List.of("upgrading the schema of " + display + " from version 7 to 8 (minutes on a large store; "
+                + "each version is one transaction, so an interruption leaves the previous version intact)"), told);
+        List<String> again = new ArrayList<>();
+        ReportStore.builder().url(v7).clock(clock).onUpgrade(again::add).build().close();
+        assertEquals(List.of(), again, "a current store is opened without a word");
         assertEquals(rollupsBefore, migrated.rollups(RollupQuery.all()).stream().map(d -> String.join("|",
                 d.domain(), Long.toString(d.day().toEpochDay()), d.sourceIp(), d.disposition(), d.dkim(), d.spf(),
                 d.dmarc(), Long.toString(d.messages()), Long.toString(d.records()))).toList(),
