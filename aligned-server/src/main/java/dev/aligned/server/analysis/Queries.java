@@ -546,10 +546,20 @@ final class Queries implements AutoCloseable {
         return computed;
     }
 
+    /**
+     * On SQLite, the one IP's rows of {@code source_days} by their index: since schema 8 the table is {@code WITHOUT
+     * ROWID}, and without statistics SQLite's planner then prefers a range of the primary key {@code (domain, day,
+     * …)}, which for a long period reads every source of the domain (0.55 s instead of 20 ms for the busiest source
+     * of a 10-million-record year). PostgreSQL picks the index by itself.
+     */
+    String byIp() {
+        return postgres ? "" : " INDEXED BY source_days_ip";
+    }
+
     Optional<SourceFacts> oneSource(String domain, String ip, Period p) {
         return run("reading source " + ip, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + SOURCE_SUMS + " FROM source_days "
-                    + "WHERE domain = ? AND source_ip = ? AND day >= ? AND day <= ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SOURCE_SUMS + " FROM source_days"
+                    + byIp() + " WHERE domain = ? AND source_ip = ? AND day >= ? AND day <= ?")) {
                 ps.setString(1, domain);
                 ps.setString(2, ip);
                 ps.setInt(3, p.fromEpochDay());
@@ -596,7 +606,7 @@ final class Queries implements AutoCloseable {
             Map<String, long[]> byAuth = new java.util.TreeMap<>();
             Map<String, String> fromOf = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT dkim_auth, spf_auth, header_from, SUM(messages) "
-                    + "FROM source_days WHERE domain = ? AND day >= ? AND day <= ? AND source_ip = ? "
+                    + "FROM source_days" + byIp() + " WHERE domain = ? AND day >= ? AND day <= ? AND source_ip = ? "
                     + "GROUP BY dkim_auth, spf_auth, header_from")) {
                 bind(ps, domain, p, ip);
                 try (ResultSet rs = ps.executeQuery()) {
