@@ -275,6 +275,27 @@ abstract class AnalysisContract {
         assertEquals(byOrg, got);
         assertEquals(reportsByOrg, gotReports, "reports per reporter, summed from the per-day reporter rollup");
         assertEquals(Math.min(records, Analysis.MAX_DETAIL_RECORDS), d.records().size());
+        // each listed record carries its own auth results (read in one statement for the whole list)
+        List<String> expectedAuth = new ArrayList<>();
+        for (AggregateReport r : reports.values()) {
+            if (key(r.policy().domain()).equals(domain)) {
+                for (ReportRecord rec : r.records()) {
+                    if (rec.row().sourceIp().equals(ip)) {
+                        expectedAuth.add(String.join(" ", rec.dkim().stream().map(x -> x.domain() + "/"
+                                + x.selector().orElse("") + "=" + x.result().map(v -> v.token()).orElse("")).toList())
+                                + " | " + String.join(" ", rec.spf().stream().map(x -> x.domain() + "="
+                                + x.result().map(v -> v.token()).orElse("")).toList()));
+                    }
+                }
+            }
+        }
+        List<String> gotAuth = new ArrayList<>(d.records().stream().map(x -> x.dkim() + " | " + x.spf()).toList());
+        if (records <= Analysis.MAX_DETAIL_RECORDS) {
+            java.util.Collections.sort(expectedAuth);
+            java.util.Collections.sort(gotAuth);
+            assertEquals(expectedAuth, gotAuth);
+        }
+        assertTrue(gotAuth.stream().anyMatch(x -> !x.equals(" | ")), "some listed record has auth results: " + gotAuth);
         assertEquals(byOrg.values().stream().mapToLong(Long::longValue).sum(), d.source().volume().messages());
         long withSpf = 0;
         for (AggregateReport r : reports.values()) {
