@@ -82,10 +82,21 @@ public final class StoreImportBench {
     }
 
     /** What one pass over the inputs measured. */
-    record Pass(String name, long records, long reports, double seconds, List<String> memory) {
+    record Pass(String name, long records, long reports, double seconds, double cpuSeconds, List<String> memory) {
         double recordsPerSecond() {
             return records / seconds;
         }
+
+        /** CPU microseconds per record: this JVM's threads, plus the PostgreSQL server's processes for its import. */
+        double cpuMicrosPerRecord() {
+            return cpuSeconds * 1e6 / records;
+        }
+    }
+
+    /** CPU time of this process so far (all its threads: parsing, storing, GC, JIT). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private void run() throws Exception {
@@ -106,7 +117,7 @@ public final class StoreImportBench {
             Path db = dir.resolve("sqlite/aligned.db");
             deleteTree(db.getParent());
             String url = "jdbc:sqlite:" + db;
-            Pass p = report(importInto(url, inputs, "import SQLite"));
+            Pass p = report(importInto(url, inputs, "import SQLite", () -> 0L));
             passes.add(p);
             long size = 0;
             try (Stream<Path> s = Files.list(db.getParent())) {
@@ -138,7 +149,8 @@ public final class StoreImportBench {
                         }
                     }
                 }
-                Pass p = report(importInto(url, inputs, pgWithoutForeignKeys ? "import PG (no FKs)" : "import PostgreSQL"));
+                Pass p = report(importInto(url, inputs, pgWithoutForeignKeys ? "import PG (no FKs)" : "import PostgreSQL",
+                        pg::cpuNanos));
                 passes.add(p);
                 try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                     s.execute("VACUUM ANALYZE");
@@ -166,6 +178,16 @@ public final class StoreImportBench {
         for (Pass p : passes) {
             System.out.printf(Locale.ROOT, "%-20s %,14.0f %9.0f%%%n", p.name(), p.recordsPerSecond(),
                     100 * p.recordsPerSecond() / parse);
+        }
+        // The same passes by CPU time, which a busy machine inflates far less than wall time: what storing costs
+        // beyond parsing (import minus parse-only, per record) against what parsing costs.
+        double parseCpu = (passes.get(0).cpuMicrosPerRecord() + passes.get(passes.size() - 1).cpuMicrosPerRecord()) / 2;
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-20s %14s %18s%n", "pass", "CPU us/record", "store / parse CPU");
+        for (Pass p : passes) {
+            boolean imp = p.name().startsWith("import");
+            System.out.printf(Locale.ROOT, "%-20s %14.2f %18s%n", p.name(), p.cpuMicrosPerRecord(),
+                    imp ? String.format(Locale.ROOT, "%.2f", (p.cpuMicrosPerRecord() - parseCpu) / parseCpu) : "");
         }
         if (peerReports > 0) {
             peer(inputs.subList(0, Math.min(peerReports, inputs.size())));
@@ -222,41 +244,51 @@ public final class StoreImportBench {
     private Pass parseOnly(ReportReader reader, List<Path> inputs, String name) throws IOException {
         List<String> memory = new ArrayList<>();
         long nanos = 0;
+        long cpu = 0;
         long recs = 0;
         for (int i = 0; i < inputs.size(); i++) {
+            long c = processCpuNanos();
             long t = System.nanoTime();
             recs += parse(reader, inputs.get(i));
             nanos += System.nanoTime() - t;
+            cpu += processCpuNanos() - c;
             sample(memory, i, inputs.size(), name, recs, nanos);
         }
-        return new Pass(name, recs, inputs.size(), nanos / 1e9, memory);
+        return new Pass(name, recs, inputs.size(), nanos / 1e9, cpu / 1e9, memory);
     }
 
-    private Pass importInto(String url, List<Path> inputs, String name) {
+    private Pass importInto(String url, List<Path> inputs, String name, java.util.function.LongSupplier serverCpu) {
         List<String> memory = new ArrayList<>();
         long nanos = 0;
+        long cpu = 0;
         long recs = 0;
         try (ReportStore store = ReportStore.builder().url(url).build()) {
             Ingestor ingestor = Ingestor.builder(store).build();
             if (pipeline) { // as `aligned import` does: parse the next file while this one is stored
-                long[] acc = {0, 0, 0}; // records, files, nanos spent sampling (untimed)
+                long[] acc = {0, 0, 0, 0}; // records, files, nanos and CPU nanos spent sampling (untimed)
+                long c0 = processCpuNanos() + serverCpu.getAsLong();
                 long t0 = System.nanoTime();
                 ingestor.ingestAll(inputs, r -> {
                     if (r.newReports() != 1) {
                         throw new IllegalStateException(r.source() + ": not stored: " + r);
                     }
                     acc[0] += r.records();
+                    long sc = processCpuNanos();
                     long s = System.nanoTime();
                     sample(memory, (int) acc[1]++, inputs.size(), name, acc[0], s - t0 - acc[2]);
                     acc[2] += System.nanoTime() - s;
+                    acc[3] += processCpuNanos() - sc;
                 });
                 nanos = System.nanoTime() - t0 - acc[2];
+                cpu = processCpuNanos() + serverCpu.getAsLong() - c0 - acc[3];
                 recs = acc[0];
             } else {
                 for (int i = 0; i < inputs.size(); i++) {
+                    long c = processCpuNanos() + serverCpu.getAsLong();
                     long t = System.nanoTime();
                     IngestResult r = ingestor.ingest(inputs.get(i));
                     nanos += System.nanoTime() - t;
+                    cpu += processCpuNanos() + serverCpu.getAsLong() - c;
                     if (r.newReports() != 1) {
                         throw new IllegalStateException(inputs.get(i) + ": not stored: " + r);
                     }
@@ -269,7 +301,7 @@ public final class StoreImportBench {
                 throw new IllegalStateException("stored " + stored + " records, expected " + recs);
             }
         }
-        return new Pass(name, recs, inputs.size(), nanos / 1e9, memory);
+        return new Pass(name, recs, inputs.size(), nanos / 1e9, cpu / 1e9, memory);
     }
 
     /** At every tenth of a pass (untimed): heap used after a full GC, and the process's resident set. */
@@ -300,8 +332,8 @@ public final class StoreImportBench {
     }
 
     private static Pass report(Pass p) {
-        System.out.printf(Locale.ROOT, "%-20s %,d records in %,d reports: %.1f s, %,.0f records/s%n", p.name(),
-                p.records(), p.reports(), p.seconds(), p.recordsPerSecond());
+        System.out.printf(Locale.ROOT, "%-20s %,d records in %,d reports: %.1f s, %,.0f records/s, CPU %.1f s%n",
+                p.name(), p.records(), p.reports(), p.seconds(), p.recordsPerSecond(), p.cpuSeconds());
         System.out.println("  heap after GC / RSS (MB) at each tenth: " + String.join(" ", p.memory()));
         return p;
     }
@@ -328,7 +360,7 @@ public final class StoreImportBench {
             emails.add(eml);
         }
         Path db = dir.resolve("peer/aligned/aligned.db");
-        Pass p = report(importInto("jdbc:sqlite:" + db, emails, "Aligned e-mails"));
+        Pass p = report(importInto("jdbc:sqlite:" + db, emails, "Aligned e-mails", () -> 0L));
         System.out.printf(Locale.ROOT, "peer input: %d e-mails in %s (%,d records); Aligned imported them into SQLite at "
                 + "%,.0f records/s%n", emails.size(), mail, p.records(), p.recordsPerSecond());
         System.out.println("now run: perl aligned-bench/peers/store_maildmarc.pl " + mail + " "

@@ -212,6 +212,30 @@ public final class PostgresServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * CPU time (user + system) the server's live processes have used so far: the postmaster and every descendant
+     * (backends, WAL writer, checkpointer), from {@code /proc/PID/stat}; 0 where there is no {@code /proc}. Processes
+     * that exited meanwhile (a closed connection's backend, an autovacuum worker) are not counted, so a benchmark
+     * reads it while its connections are open.
+     */
+    public long cpuNanos() {
+        long ticks = 0;
+        List<ProcessHandle> all = new java.util.ArrayList<>();
+        all.add(process.toHandle());
+        process.toHandle().descendants().forEach(all::add);
+        for (ProcessHandle h : all) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+                // fields after the command (which may hold spaces) in parentheses: utime is field 14, stime 15
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException | RuntimeException e) {
+                // exited between listing and reading, or no /proc: not counted
+            }
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+
     /** The port the server listens on (127.0.0.1). */
     public int port() {
         return port;
