@@ -1,0 +1,88 @@
+package dev.aligned.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aligned.report.AggregateReport;
+import dev.aligned.report.Report;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AnalysisRollups#sum} gives the rows, sums and row order (the order in which concurrent writers lock them)
+ * of the kept copy of the schema-8 code, {@link AnalysisRollupsV8Reference}, on generated reports, the bundled
+ * corpora samples and synthetic reports.
+ */
+class RollupSumsEquivalenceTest {
+
+    @Property(tries = 400)
+    void aGeneratedReportSumsToTheReferenceRows(@ForAll long seed,
+            @ForAll @IntRange(min = 0, max = 400) int maxRecords) {
+        AggregateReport r = GeneratedReports.aggregate(seed, maxRecords);
+        assertEquals(reference(r), current(r));
+    }
+
+    @Test
+    void everyPinnedReportSumsToTheReferenceRows() {
+        int aggregates = 0;
+        for (Map.Entry<String, Report> e : PinnedInputs.all().entrySet()) {
+            if (e.getValue() instanceof AggregateReport a) {
+                assertEquals(reference(a), current(a), e.getKey());
+                aggregates++;
+            }
+        }
+        assertTrue(aggregates >= 70, aggregates + " aggregate reports compared");
+    }
+
+    @Test
+    void sumsOfOneReportDoNotDependOnTheReportsSummedBefore() {
+        AggregateReport a = GeneratedReports.aggregate(7, 300);
+        List<List<Object>> alone = current(a);
+        for (long seed = 1; seed < 20; seed++) {
+            current(GeneratedReports.aggregate(seed, 100));
+        }
+        assertEquals(alone, current(a));
+    }
+
+    /** The rows {@code write} sends, in its order: selectors, totals, sources, per-IP totals. */
+    static List<List<Object>> reference(AggregateReport a) {
+        String domain = DomainKey.of(a.policy().domain());
+        AnalysisRollupsV8Reference.Sums s = AnalysisRollupsV8Reference.sum(domain, a.policy(), a.records());
+        List<List<Object>> rows = new ArrayList<>();
+        s.selectors().forEach((k, v) -> rows.add(List.of("selector", k.substring(0, k.indexOf('/')),
+                k.substring(k.indexOf('/') + 1), v[0], v[1])));
+        s.totals().forEach((k, v) -> rows.add(List.of("total", k.disposition(), k.dkim(), k.spf(), k.dkimAligned(),
+                k.spfAligned(), v[0], v[1])));
+        for (Object[] o : s.sources().values()) {
+            AnalysisRollupsV8Reference.Facts f = (AnalysisRollupsV8Reference.Facts) o[0];
+            long[] c = (long[]) o[2];
+            rows.add(List.of("source", f.sourceIp(), o[1], f.headerFrom(), f.disposition(), f.dkim(), f.spf(),
+                    f.dkimAligned(), f.spfAligned(), f.dkimAuth(), f.spfAuth(), f.reasons(), c[0], c[1]));
+        }
+        s.byIp().forEach((k, v) -> rows.add(List.of("ip", k, v[0])));
+        return rows;
+    }
+
+    static List<List<Object>> current(AggregateReport a) {
+        String domain = DomainKey.of(a.policy().domain());
+        AnalysisRollups.Sums s = AnalysisRollups.sum(domain, a.policy(), a.records());
+        List<List<Object>> rows = new ArrayList<>();
+        s.selectors().forEach((k, v) -> rows.add(List.of("selector", k.substring(0, k.indexOf('/')),
+                k.substring(k.indexOf('/') + 1), v[0], v[1])));
+        s.totals().forEach((k, v) -> rows.add(List.of("total", k.disposition(), k.dkim(), k.spf(), k.dkimAligned(),
+                k.spfAligned(), v[0], v[1])));
+        for (Object[] o : s.sources().values()) {
+            AnalysisRollups.Facts f = (AnalysisRollups.Facts) o[0];
+            long[] c = (long[]) o[2];
+            rows.add(List.of("source", f.sourceIp(), o[1], f.headerFrom(), f.disposition(), f.dkim(), f.spf(),
+                    f.dkimAligned(), f.spfAligned(), f.dkimAuth(), f.spfAuth(), f.reasons(), c[0], c[1]));
+        }
+        s.byIp().forEach((k, v) -> rows.add(List.of("ip", k, v[0])));
+        return rows;
+    }
+}
