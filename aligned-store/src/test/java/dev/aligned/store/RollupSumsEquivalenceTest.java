@@ -76,13 +76,13 @@ class RollupSumsEquivalenceTest {
                 k.substring(k.indexOf('/') + 1), v[0], v[1])));
         s.totals().forEach((k, v) -> rows.add(List.of("total", k.disposition(), k.dkim(), k.spf(), k.dkimAligned(),
                 k.spfAligned(), v[0], v[1])));
-        for (Object[] o : s.sources().values()) {
-            AnalysisRollups.Facts f = (AnalysisRollups.Facts) o[0];
-            long[] c = (long[]) o[2];
-            rows.add(List.of("source", f.sourceIp(), o[1], f.headerFrom(), f.disposition(), f.dkim(), f.spf(),
-                    f.dkimAligned(), f.spfAligned(), f.dkimAuth(), f.spfAuth(), f.reasons(), c[0], c[1]));
+        for (AnalysisRollups.SourceRow o : s.sources()) {
+            AnalysisRollups.Facts f = o.facts();
+            rows.add(List.of("source", f.sourceIp(), o.hash(), f.headerFrom(), f.disposition(), f.dkim(), f.spf(),
+                    f.dkimAligned(), f.spfAligned(), f.dkimAuth(), f.spfAuth(), f.reasons(), o.messages(),
+                    o.records()));
         }
-        s.byIp().forEach((k, v) -> rows.add(List.of("ip", k, v[0])));
+        s.byIp().forEach(v -> rows.add(List.of("ip", v.ip(), v.messages())));
         return rows;
     }
 }
