@@ -248,6 +248,9 @@ final class AnalysisRollups {
             String ip = r.row().sourceIp();
             IpEntry e = ips.get(ip);
             if (e == null) {
+                // a copy: the record's string lies among everything else the parser allocated, the copy next to
+                // the entry, so that later lookups and the sort by address touch few cache lines
+                ip = new String(ip.toCharArray());
                 e = new IpEntry(ip);
                 ips.put(ip, e);
                 nul |= ip.indexOf('\u0000') >= 0;
