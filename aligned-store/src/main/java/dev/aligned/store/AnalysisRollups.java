@@ -236,11 +236,35 @@ final class AnalysisRollups {
      * per record what is left is a lookup of its shape and of its source IP, and additions.
      */
     static Sums sum(String domain, PolicyPublished p, List<ReportRecord> records) {
-        Memo memo = new Memo();
-        Shapes shapes = new Shapes(domain, p, memo);
-        Map<String, IpEntry> ips = new HashMap<>();
-        boolean nul = false;
+        Summer s = new Summer(domain, p);
         for (ReportRecord r : records) {
+            s.add(r);
+        }
+        return s.finish();
+    }
+
+    /**
+     * {@link #sum} one record at a time, so that it can run in the same pass over a report as the content digest
+     * (each record's objects are then read from memory once: {@code ContentDigest.of(report, summer::add)}; on a
+     * report of thousands of records, reading them again costs about as much as the sums themselves).
+     *
+     * <pre>{@code
+     * AnalysisRollups.Summer summer = new AnalysisRollups.Summer(domain, report.policy());
+     * String digest = ContentDigest.of(report, summer::add);
+     * AnalysisRollups.Sums sums = summer.finish();
+     * }</pre>
+     */
+    static final class Summer {
+        private final Shapes shapes;
+        private final Map<String, IpEntry> ips = new HashMap<>();
+        private boolean nul;
+
+        Summer(String domain, PolicyPublished p) {
+            shapes = new Shapes(domain, p, new Memo());
+        }
+
+        /** Adds one record of the report. */
+        void add(ReportRecord r) {
             Shape s = shapes.of(r);
             long n = r.row().count();
             s.messages += n;
@@ -257,34 +281,38 @@ final class AnalysisRollups {
             }
             e.add(s, n);
         }
-        Map<TotalKey, long[]> totals = new TreeMap<>();
-        Map<String, long[]> selectors = new TreeMap<>(); // "d/selector" -> {messages, passed}
-        for (Shape s : shapes.all) {
-            long[] t = totals.computeIfAbsent(s.total, x -> new long[2]);
-            t[0] += s.messages;
-            t[1] += s.records;
-            for (int i = 0; i < s.selectors.length; i++) {
-                long[] v = selectors.computeIfAbsent(s.selectors[i], x -> new long[2]);
-                v[0] += s.messages;
-                if (s.selectorPassed[i]) {
-                    v[1] += s.messages;
+
+        /** The sums of the records added. */
+        Sums finish() {
+            Map<TotalKey, long[]> totals = new TreeMap<>();
+            Map<String, long[]> selectors = new TreeMap<>(); // "d/selector" -> {messages, passed}
+            for (Shape s : shapes.all) {
+                long[] t = totals.computeIfAbsent(s.total, x -> new long[2]);
+                t[0] += s.messages;
+                t[1] += s.records;
+                for (int i = 0; i < s.selectors.length; i++) {
+                    long[] v = selectors.computeIfAbsent(s.selectors[i], x -> new long[2]);
+                    v[0] += s.messages;
+                    if (s.selectorPassed[i]) {
+                        v[1] += s.messages;
+                    }
                 }
             }
+            IpEntry[] byIp = ips.values().toArray(new IpEntry[0]);
+            java.util.Arrays.sort(byIp, (a, b) -> a.ip.compareTo(b.ip));
+            List<IpMessages> ipRows = new ArrayList<>(byIp.length);
+            List<SourceRow> sources = new ArrayList<>(byIp.length);
+            for (IpEntry e : byIp) {
+                ipRows.add(new IpMessages(e.ip, e.messages));
+                e.rows(sources);
+            }
+            if (nul) {
+                // the key was source_ip + NUL + hash: with a NUL inside an address, that string's order is not the
+                // address's order then the hash's
+                sources.sort((a, b) -> compareJoined(a.facts().sourceIp(), a.hash(), b.facts().sourceIp(), b.hash()));
+            }
+            return new Sums(totals, List.copyOf(sources), selectors, List.copyOf(ipRows));
         }
-        IpEntry[] byIp = ips.values().toArray(new IpEntry[0]);
-        java.util.Arrays.sort(byIp, (a, b) -> a.ip.compareTo(b.ip));
-        List<IpMessages> ipRows = new ArrayList<>(byIp.length);
-        List<SourceRow> sources = new ArrayList<>(byIp.length);
-        for (IpEntry e : byIp) {
-            ipRows.add(new IpMessages(e.ip, e.messages));
-            e.rows(sources);
-        }
-        if (nul) {
-            // the key was source_ip + NUL + hash: with a NUL inside an address, that string's order is not the
-            // address's order then the hash's
-            sources.sort((a, b) -> compareJoined(a.facts().sourceIp(), a.hash(), b.facts().sourceIp(), b.hash()));
-        }
-        return new Sums(totals, List.copyOf(sources), selectors, List.copyOf(ipRows));
     }
 
     /** Compares {@code a1 + "\u0000" + a2} with {@code b1 + "\u0000" + b2} without building them. */

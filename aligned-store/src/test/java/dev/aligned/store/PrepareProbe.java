@@ -20,6 +20,13 @@ public final class PrepareProbe {
         return ContentDigest.of(a);
     }
 
+    /** The content digest and the rollup sums in one pass over the records; returns the digest. */
+    public static String digestAndSum(AggregateReport a) {
+        AnalysisRollups.Summer summer = new AnalysisRollups.Summer(DomainKey.of(a.policy().domain()), a.policy());
+        String digest = ContentDigest.of(a, summer::add);
+        return summer.finish() == null ? "" : digest;
+    }
+
     /** The rollup sums alone. */
     public static Object sum(AggregateReport a) {
         return AnalysisRollups.sum(DomainKey.of(a.policy().domain()), a.policy(), a.records());
