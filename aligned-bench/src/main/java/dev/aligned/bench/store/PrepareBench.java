@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The parsing thread of {@code aligned import} per aggregate report: {@code parse} (gunzip and parse a synthetic
  * report, as the import reads it), {@code parseAndPrepare} (that, then the content digest and the rollup sums, as
- * {@code ReportStore.Input} computes them), {@code parseAndDigest} and {@code parseAndSum} (one of the two), and
+ * {@code ReportStore.Input} computes them), {@code parseAndPrepareInOnePass} (the same in one pass over the
+ * records: {@code AnalysisRollups.Summer} fed by the digest), {@code parseAndDigest} and {@code parseAndSum} (one of the two), and
  * {@code digest} and {@code sum} alone on one parsed report over and over. The extras' share of the parse is
  * (parseAndPrepare - parse) / parse: on a freshly parsed report (strings whose hash codes are not computed yet,
  * objects not in cache, garbage to collect) they cost far more than {@code digest} + {@code sum} on a report
@@ -67,6 +68,11 @@ public class PrepareBench {
     @Benchmark
     public Object parseAndPrepare() {
         return PrepareProbe.prepare(read());
+    }
+
+    @Benchmark
+    public String parseAndPrepareInOnePass() {
+        return PrepareProbe.digestAndSum(read());
     }
 
     @Benchmark
