@@ -19,11 +19,15 @@ public enum Disposition {
 
     /** The constant whose token is {@code token} (exact, lower case), if any. */
     public static java.util.Optional<Disposition> ofToken(String token) {
-        for (Disposition v : values()) {
-            if (v.token.equals(token)) {
-                return java.util.Optional.of(v);
+        for (java.util.Optional<Disposition> v : PRESENT) {
+            if (v.get().token.equals(token)) {
+                return v;
             }
         }
         return java.util.Optional.empty();
     }
+
+    /** Each constant as a present {@code Optional}, one shared instance each (reports hold one per record). */
+    private static final java.util.List<java.util.Optional<Disposition>> PRESENT =
+            java.util.Arrays.stream(values()).map(java.util.Optional::of).toList();
 }

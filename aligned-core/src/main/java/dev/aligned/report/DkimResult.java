@@ -23,11 +23,15 @@ public enum DkimResult {
 
     /** The constant whose token is {@code token} (exact, lower case), if any. */
     public static java.util.Optional<DkimResult> ofToken(String token) {
-        for (DkimResult v : values()) {
-            if (v.token.equals(token)) {
-                return java.util.Optional.of(v);
+        for (java.util.Optional<DkimResult> v : PRESENT) {
+            if (v.get().token.equals(token)) {
+                return v;
             }
         }
         return java.util.Optional.empty();
     }
+
+    /** Each constant as a present {@code Optional}, one shared instance each (reports hold one per record). */
+    private static final java.util.List<java.util.Optional<DkimResult>> PRESENT =
+            java.util.Arrays.stream(values()).map(java.util.Optional::of).toList();
 }

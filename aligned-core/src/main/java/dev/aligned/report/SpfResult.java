@@ -24,11 +24,15 @@ public enum SpfResult {
 
     /** The constant whose token is {@code token} (exact, lower case), if any. */
     public static java.util.Optional<SpfResult> ofToken(String token) {
-        for (SpfResult v : values()) {
-            if (v.token.equals(token)) {
-                return java.util.Optional.of(v);
+        for (java.util.Optional<SpfResult> v : PRESENT) {
+            if (v.get().token.equals(token)) {
+                return v;
             }
         }
         return java.util.Optional.empty();
     }
+
+    /** Each constant as a present {@code Optional}, one shared instance each (reports hold one per record). */
+    private static final java.util.List<java.util.Optional<SpfResult>> PRESENT =
+            java.util.Arrays.stream(values()).map(java.util.Optional::of).toList();
 }

@@ -206,11 +206,21 @@ final class AnalysisRollups {
     }
 
     /**
-     * One report's rollup rows, summed in memory (sorted keys: concurrent writers lock rows in the same order).
-     * Pure computation: {@link ReportStore.Input} does it on the parsing thread, outside the store's transaction.
+     * One report's rollup rows, summed in memory, each table's rows in key order (concurrent writers lock rows in
+     * the same order): {@code totals} and {@code selectors} by key, {@code sources} by source IP then key hash,
+     * {@code byIp} by source IP. Pure computation: {@link ReportStore.Input} does it on the parsing thread, outside
+     * the store's transaction.
      */
-    record Sums(Map<TotalKey, long[]> totals, Map<String, Object[]> sources, Map<String, long[]> selectors,
-            Map<String, long[]> byIp) {
+    record Sums(Map<TotalKey, long[]> totals, List<SourceRow> sources, Map<String, long[]> selectors,
+            List<IpMessages> byIp) {
+    }
+
+    /** A {@code source_days} row of one report: its facts (with the source IP), key hash, messages and records. */
+    record SourceRow(Facts facts, String hash, long messages, long records) {
+    }
+
+    /** A {@code source_reporters} row of one report: a source IP and its messages. */
+    record IpMessages(String ip, long messages) {
     }
 
     /** Adds the records of one report. */
@@ -219,54 +229,391 @@ final class AnalysisRollups {
         write(conn, domain, day, orgName, sum(domain, p, records));
     }
 
-    /** Sums the rollup rows of one report's records. */
+    /**
+     * Sums the rollup rows of one report's records. A report's records share few shapes (everything the facts
+     * are computed from: From domain, disposition, results, auth results, reasons, but not the source IP, count or
+     * free text), so the facts, their key hash and the selectors a record counts for are computed once per shape;
+     * per record what is left is a lookup of its shape and of its source IP, and additions.
+     */
     static Sums sum(String domain, PolicyPublished p, List<ReportRecord> records) {
-        Map<TotalKey, long[]> totals = new TreeMap<>();
-        Map<String, Object[]> sources = new TreeMap<>(); // source_ip + hash -> {Facts, long[]}
-        Memo memo = new Memo();
+        Summer s = new Summer(domain, p);
         for (ReportRecord r : records) {
-            Facts f = facts(p, r, memo);
-            long n = r.row().count();
-            long[] t = totals.computeIfAbsent(new TotalKey(f.disposition(), f.dkim(), f.spf(), f.dkimAligned(),
-                    f.spfAligned()), x -> new long[2]);
-            t[0] += n;
-            t[1]++;
-            String hash = memo.hash(f);
-            Object[] s = sources.computeIfAbsent(f.sourceIp() + "\u0000" + hash,
-                    x -> new Object[] {f, hash, new long[2]});
-            long[] c = (long[]) s[2];
-            c[0] += n;
-            c[1]++;
+            s.add(r);
         }
-        Map<String, long[]> selectors = new TreeMap<>(); // "d/selector" -> {messages, passed}
-        for (ReportRecord r : records) {
-            java.util.Set<String> once = new java.util.HashSet<>();
-            for (DkimAuthResult d : r.dkim().subList(0, Math.min(MAX_DKIM, r.dkim().size()))) {
-                String dd = memo.cap(memo.lower(d.domain()));
-                String sel = memo.cap(d.selector().orElse("").trim());
-                if (sel.isEmpty() || !(dd.equals(domain) || dd.endsWith("." + domain)) || !once.add(dd + "/" + sel)) {
-                    continue;
+        return s.finish();
+    }
+
+    /**
+     * {@link #sum} one record at a time, so that it can run in the same pass over a report as the content digest
+     * (each record's objects are then read from memory once: {@code ContentDigest.of(report, summer::add)}; on a
+     * report of thousands of records, reading them again costs about as much as the sums themselves).
+     *
+     * <pre>{@code
+     * AnalysisRollups.Summer summer = new AnalysisRollups.Summer(domain, report.policy());
+     * String digest = ContentDigest.of(report, summer::add);
+     * AnalysisRollups.Sums sums = summer.finish();
+     * }</pre>
+     */
+    static final class Summer {
+        private final Shapes shapes;
+        private final Map<String, IpEntry> ips = new HashMap<>(1024);
+        private boolean nul;
+
+        Summer(String domain, PolicyPublished p) {
+            shapes = new Shapes(domain, p, new Memo());
+        }
+
+        /** Adds one record of the report. */
+        void add(ReportRecord r) {
+            Shape s = shapes.of(r);
+            long n = r.row().count();
+            s.messages += n;
+            s.records++;
+            String ip = r.row().sourceIp();
+            IpEntry e = ips.get(ip);
+            if (e == null) {
+                // a copy: the record's string lies among everything else the parser allocated, the copy next to
+                // the entry, so that later lookups and the sort by address touch few cache lines
+                ip = new String(ip.toCharArray());
+                e = new IpEntry(ip);
+                ips.put(ip, e);
+                nul |= ip.indexOf('\u0000') >= 0;
+            }
+            e.add(s, n);
+        }
+
+        /** The sums of the records added. */
+        Sums finish() {
+            Map<TotalKey, long[]> totals = new TreeMap<>();
+            Map<String, long[]> selectors = new TreeMap<>(); // "d/selector" -> {messages, passed}
+            for (Shape s : shapes.all) {
+                long[] t = totals.computeIfAbsent(s.total, x -> new long[2]);
+                t[0] += s.messages;
+                t[1] += s.records;
+                for (int i = 0; i < s.selectors.length; i++) {
+                    long[] v = selectors.computeIfAbsent(s.selectors[i], x -> new long[2]);
+                    v[0] += s.messages;
+                    if (s.selectorPassed[i]) {
+                        v[1] += s.messages;
+                    }
                 }
-                long[] v = selectors.computeIfAbsent(dd + "/" + sel, x -> new long[2]);
-                v[0] += r.row().count();
-                if (d.result().map(x -> x.token().equals("pass")).orElse(false)) {
-                    v[1] += r.row().count();
+            }
+            IpEntry[] byIp = ips.values().toArray(new IpEntry[0]);
+            boolean packed = true;
+            for (IpEntry e : byIp) {
+                packed &= e.packPrefix();
+            }
+            if (packed) {
+                // the first 8 chars packed in a long order as the strings do; equal prefixes fall back to the strings
+                java.util.Arrays.sort(byIp, (a, b) -> {
+                    int c = Long.compareUnsigned(a.prefix, b.prefix);
+                    return c != 0 ? c : a.ip.compareTo(b.ip);
+                });
+            } else {
+                java.util.Arrays.sort(byIp, (a, b) -> a.ip.compareTo(b.ip));
+            }
+            List<IpMessages> ipRows = new ArrayList<>(byIp.length);
+            List<SourceRow> sources = new ArrayList<>(byIp.length);
+            for (IpEntry e : byIp) {
+                ipRows.add(new IpMessages(e.ip, e.messages));
+                e.rows(sources);
+            }
+            if (nul) {
+                // the key was source_ip + NUL + hash: with a NUL inside an address, that string's order is not the
+                // address's order then the hash's
+                sources.sort((a, b) -> compareJoined(a.facts().sourceIp(), a.hash(), b.facts().sourceIp(), b.hash()));
+            }
+            return new Sums(totals, List.copyOf(sources), selectors, List.copyOf(ipRows));
+        }
+    }
+
+    /** Compares {@code a1 + "\u0000" + a2} with {@code b1 + "\u0000" + b2} without building them. */
+    private static int compareJoined(String a1, String a2, String b1, String b2) {
+        int la = a1.length() + 1 + a2.length();
+        int lb = b1.length() + 1 + b2.length();
+        for (int i = 0, n = Math.min(la, lb); i < n; i++) {
+            char x = joinedAt(a1, a2, i);
+            char y = joinedAt(b1, b2, i);
+            if (x != y) {
+                return x - y;
+            }
+        }
+        return la - lb;
+    }
+
+    private static char joinedAt(String s1, String s2, int i) {
+        return i < s1.length() ? s1.charAt(i) : i == s1.length() ? '\u0000' : s2.charAt(i - s1.length() - 1);
+    }
+
+    /**
+     * What the records of one shape add up to, and what they count for: computed from the first record of the
+     * shape. {@code key} is the {@code source_days} key (the hash of the facts), one String instance per value in
+     * a report, so that rows can be told apart by identity; shapes with the same facts share it.
+     */
+    private static final class Shape {
+        final ReportRecord first;
+        final int hash;
+        final Facts facts;
+        final String key;
+        final TotalKey total;
+        final String[] selectors;
+        final boolean[] selectorPassed;
+        long messages;
+        long records;
+
+        Shape(ReportRecord first, int hash, Facts facts, String key, String[] selectors, boolean[] selectorPassed) {
+            this.first = first;
+            this.hash = hash;
+            this.facts = facts;
+            this.key = key;
+            this.total = new TotalKey(facts.disposition(), facts.dkim(), facts.spf(), facts.dkimAligned(),
+                    facts.spfAligned());
+            this.selectors = selectors;
+            this.selectorPassed = selectorPassed;
+        }
+    }
+
+    /**
+     * The shapes of one report's records, in an open-addressing table keyed by the record itself (hash and
+     * equality over the fields the facts are computed from): no key object per record.
+     */
+    private static final class Shapes {
+        private final String domain;
+        private final PolicyPublished policy;
+        private final Memo memo;
+        private final Map<String, String> keys = new HashMap<>(); // key -> its one instance
+        final List<Shape> all = new ArrayList<>();
+        private Shape[] table = new Shape[64];
+
+        Shapes(String domain, PolicyPublished policy, Memo memo) {
+            this.domain = domain;
+            this.policy = policy;
+            this.memo = memo;
+        }
+
+        Shape of(ReportRecord r) {
+            int h = shapeHash(r);
+            int mask = table.length - 1;
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                Shape s = table[i];
+                if (s == null) {
+                    s = create(r, h);
+                    table[i] = s;
+                    all.add(s);
+                    if (all.size() * 2 > table.length) {
+                        grow();
+                    }
+                    return s;
+                }
+                if (s.hash == h && sameShape(s.first, r)) {
+                    return s;
                 }
             }
         }
-        Map<String, long[]> byIp = new TreeMap<>(); // this report's messages per source IP
-        for (ReportRecord r : records) {
-            byIp.computeIfAbsent(r.row().sourceIp(), x -> new long[1])[0] += r.row().count();
+
+        private void grow() {
+            Shape[] bigger = new Shape[table.length * 2];
+            int mask = bigger.length - 1;
+            for (Shape s : all) {
+                int i = s.hash & mask;
+                while (bigger[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                bigger[i] = s;
+            }
+            table = bigger;
         }
-        return new Sums(totals, sources, selectors, byIp);
+
+        private Shape create(ReportRecord r, int h) {
+            Facts f = facts(policy, r, memo);
+            String key = keys.computeIfAbsent(memo.hash(f), k -> k);
+            // the DKIM selectors of domain and its subdomains this record counts for, once each
+            List<String> sel = new ArrayList<>();
+            List<Boolean> passed = new ArrayList<>();
+            for (DkimAuthResult d : r.dkim().subList(0, Math.min(MAX_DKIM, r.dkim().size()))) {
+                String dd = memo.cap(memo.lower(d.domain()));
+                String s = memo.cap(d.selector().orElse("").trim());
+                String k = dd + "/" + s;
+                if (s.isEmpty() || !(dd.equals(domain) || dd.endsWith("." + domain)) || sel.contains(k)) {
+                    continue;
+                }
+                sel.add(k);
+                passed.add(d.result().map(x -> x.token().equals("pass")).orElse(false));
+            }
+            boolean[] p = new boolean[passed.size()];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = passed.get(i);
+            }
+            return new Shape(r, h, f, key, sel.toArray(new String[0]), p);
+        }
+    }
+
+    /** A hash over what {@link #sameShape} compares. */
+    private static int shapeHash(ReportRecord r) {
+        PolicyEvaluated pe = r.row().policyEvaluated();
+        int h = r.identifiers().headerFrom().hashCode();
+        h = 31 * h + ordinal(pe.disposition());
+        h = 31 * h + ordinal(pe.dkim());
+        h = 31 * h + ordinal(pe.spf());
+        for (OverrideReason o : pe.reasons()) {
+            h = 31 * h + ordinal(o.type());
+        }
+        h = 31 * h + r.dkim().size();
+        for (DkimAuthResult d : r.dkim()) {
+            h = 31 * h + d.domain().hashCode();
+            h = 31 * h + (d.selector().isPresent() ? d.selector().get().hashCode() : -1);
+            h = 31 * h + ordinal(d.result());
+        }
+        h = 31 * h + r.spf().size();
+        for (SpfAuthResult s : r.spf()) {
+            h = 31 * h + s.domain().hashCode();
+            h = 31 * h + ordinal(s.scope());
+            h = 31 * h + ordinal(s.result());
+        }
+        return h ^ (h >>> 16);
+    }
+
+    private static int ordinal(Optional<? extends Enum<?>> e) {
+        return e.isPresent() ? e.get().ordinal() : -1;
+    }
+
+    /**
+     * True when the facts and selectors of {@code a} and {@code b} are the same because everything they are
+     * computed from is: From domain, disposition, DKIM and SPF verdicts, reason types, and each DKIM (domain,
+     * selector, result) and SPF (domain, scope, result) in order.
+     */
+    private static boolean sameShape(ReportRecord a, ReportRecord b) {
+        PolicyEvaluated pa = a.row().policyEvaluated();
+        PolicyEvaluated pb = b.row().policyEvaluated();
+        if (!a.identifiers().headerFrom().equals(b.identifiers().headerFrom()) || !pa.disposition().equals(pb.disposition())
+                || !pa.dkim().equals(pb.dkim()) || !pa.spf().equals(pb.spf())
+                || pa.reasons().size() != pb.reasons().size() || a.dkim().size() != b.dkim().size()
+                || a.spf().size() != b.spf().size()) {
+            return false;
+        }
+        for (int i = 0; i < pa.reasons().size(); i++) {
+            if (!pa.reasons().get(i).type().equals(pb.reasons().get(i).type())) {
+                return false;
+            }
+        }
+        for (int i = 0; i < a.dkim().size(); i++) {
+            DkimAuthResult x = a.dkim().get(i);
+            DkimAuthResult y = b.dkim().get(i);
+            if (!x.domain().equals(y.domain()) || !x.selector().equals(y.selector()) || !x.result().equals(y.result())) {
+                return false;
+            }
+        }
+        for (int i = 0; i < a.spf().size(); i++) {
+            SpfAuthResult x = a.spf().get(i);
+            SpfAuthResult y = b.spf().get(i);
+            if (!x.domain().equals(y.domain()) || !x.scope().equals(y.scope()) || !x.result().equals(y.result())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One source IP of a report: its messages, and its {@code source_days} rows, one per key, with the facts of
+     * the first record that had the key (as the rows were kept before).
+     */
+    private static final class IpEntry {
+        final String ip;
+        long messages;
+        private String lastKey;
+        private int last;
+        private final List<String> keys = new ArrayList<>(2);
+        private final List<Facts> facts = new ArrayList<>(2);
+        private long[] counts = new long[4]; // per row: messages, records
+        private Map<String, Integer> index; // once there are many rows
+
+        IpEntry(String ip) {
+            this.ip = ip;
+        }
+
+        /** The first 8 chars of the address, a byte each, zero-padded: ordered as the strings are (see the sort). */
+        long prefix;
+
+        /** Sets {@link #prefix}; false when one of the first 8 chars does not fit in a byte. */
+        boolean packPrefix() {
+            long k = 0;
+            for (int i = 0; i < 8; i++) {
+                char c = i < ip.length() ? ip.charAt(i) : 0;
+                if (c > 0xFF) {
+                    return false;
+                }
+                k = k << 8 | c;
+            }
+            prefix = k;
+            return true;
+        }
+
+        void add(Shape s, long n) {
+            messages += n;
+            int i;
+            if (s.key == lastKey) {
+                i = last;
+            } else {
+                i = find(s.key);
+                if (i < 0) {
+                    i = keys.size();
+                    keys.add(s.key);
+                    Facts f = s.facts;
+                    facts.add(new Facts(ip, f.headerFrom(), f.disposition(), f.dkim(), f.spf(), f.dkimAligned(),
+                            f.spfAligned(), f.dkimAuth(), f.spfAuth(), f.reasons()));
+                    if (counts.length < 2 * keys.size()) {
+                        counts = java.util.Arrays.copyOf(counts, counts.length * 2);
+                    }
+                    if (index != null) {
+                        index.put(s.key, i);
+                    } else if (keys.size() > 8) {
+                        index = new HashMap<>();
+                        for (int k = 0; k < keys.size(); k++) {
+                            index.put(keys.get(k), k);
+                        }
+                    }
+                }
+                lastKey = s.key;
+                last = i;
+            }
+            counts[2 * i] += n;
+            counts[2 * i + 1]++;
+        }
+
+        private int find(String k) {
+            if (index != null) {
+                Integer i = index.get(k);
+                return i == null ? -1 : i;
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                if (keys.get(i) == k) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Adds this IP's rows to {@code out} in hash order. */
+        void rows(List<SourceRow> out) {
+            Integer[] order = new Integer[keys.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            if (order.length > 1) {
+                java.util.Arrays.sort(order, (a, b) -> keys.get(a).compareTo(keys.get(b)));
+            }
+            for (int i : order) {
+                out.add(new SourceRow(facts.get(i), keys.get(i), counts[2 * i], counts[2 * i + 1]));
+            }
+        }
     }
 
     /** Adds one report's sums to the rollup tables. */
     static void write(Connection conn, String domain, int day, String orgName, Sums sums) throws SQLException {
         Map<TotalKey, long[]> totals = sums.totals();
-        Map<String, Object[]> sources = sums.sources();
+        List<SourceRow> sources = sums.sources();
         Map<String, long[]> selectors = sums.selectors();
-        Map<String, long[]> byIp = sums.byIp();
+        List<IpMessages> byIp = sums.byIp();
         if (!selectors.isEmpty()) {
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO dkim_selectors (domain, d, selector, "
                     + "messages, passed, last_day) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (domain, d, selector) DO UPDATE "
@@ -313,14 +660,13 @@ final class AnalysisRollups {
                 + "messages = source_days.messages + excluded.messages, "
                 + "records = source_days.records + excluded.records")) {
             int pending = 0;
-            for (Object[] s : sources.values()) {
-                Facts f = (Facts) s[0];
-                long[] c = (long[]) s[2];
+            for (SourceRow s : sources) {
+                Facts f = s.facts();
                 int i = 0;
                 ps.setString(++i, domain);
                 ps.setInt(++i, day);
                 ps.setString(++i, f.sourceIp());
-                ps.setString(++i, (String) s[1]);
+                ps.setString(++i, s.hash());
                 ps.setString(++i, f.headerFrom());
                 ps.setString(++i, f.disposition());
                 ps.setString(++i, f.dkim());
@@ -330,8 +676,8 @@ final class AnalysisRollups {
                 ps.setString(++i, f.dkimAuth());
                 ps.setString(++i, f.spfAuth());
                 ps.setString(++i, f.reasons());
-                ps.setLong(++i, c[0]);
-                ps.setLong(++i, c[1]);
+                ps.setLong(++i, s.messages());
+                ps.setLong(++i, s.records());
                 ps.addBatch();
                 if (++pending == 500) {
                     ps.executeBatch();
@@ -348,12 +694,12 @@ final class AnalysisRollups {
                 + "reports = source_reporters.reports + 1, "
                 + "messages = source_reporters.messages + excluded.messages")) {
             int pending = 0;
-            for (Map.Entry<String, long[]> e : byIp.entrySet()) {
+            for (IpMessages e : byIp) {
                 ps.setString(1, domain);
                 ps.setInt(2, day);
-                ps.setString(3, e.getKey());
+                ps.setString(3, e.ip());
                 ps.setString(4, orgName);
-                ps.setLong(5, e.getValue()[0]);
+                ps.setLong(5, e.messages());
                 ps.addBatch();
                 if (++pending == 500) {
                     ps.executeBatch();

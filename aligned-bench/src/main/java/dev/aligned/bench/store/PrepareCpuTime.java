@@ -1,0 +1,75 @@
+package dev.aligned.bench.store;
+
+import dev.aligned.bench.report.SyntheticReports;
+import dev.aligned.report.AggregateReport;
+import dev.aligned.report.ReportLimits;
+import dev.aligned.report.ReportReader;
+import dev.aligned.report.ReportResult;
+import dev.aligned.store.PrepareProbe;
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The parsing thread's per-report work in thread CPU time (meaningful on a machine shared with other work, unlike
+ * {@link PrepareBench}'s wall time): each round gunzips and parses a synthetic report of 5,000 records (seed 42,
+ * as {@code StoreImportBench} writes them), then computes its content digest, then its rollup sums, as
+ * {@code ReportStore.Input} does, timing the three steps apart; then parses the same bytes again and times the
+ * digest and sums computed in one pass over the records ({@code AnalysisRollups.Summer}). Prints the medians of
+ * the rounds after the warm-up and the extras' share of the parse.
+ *
+ * <pre>
+ * java -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.store.PrepareCpuTime [RECORDS [ROUNDS]]
+ * </pre>
+ */
+public final class PrepareCpuTime {
+    private PrepareCpuTime() {
+    }
+
+    public static void main(String[] args) {
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int warmup = 30;
+        SyntheticReports gen = new SyntheticReports(42);
+        byte[][] gz = new byte[4][];
+        for (int i = 0; i < gz.length; i++) {
+            gz[i] = SyntheticReports.gzip(gen.report("example.com", records));
+        }
+        ReportReader reader = ReportReader.withLimits(ReportLimits.defaults().withMaxRecords(Long.MAX_VALUE));
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[][] t = new long[4][rounds];
+        long sink = 0;
+        for (int k = 0; k < warmup + rounds; k++) {
+            long t0 = mx.getCurrentThreadCpuTime();
+            ReportResult r = reader.read("r.xml.gz", new ByteArrayInputStream(gz[k % gz.length])).get(0);
+            AggregateReport a = (AggregateReport) ((ReportResult.Parsed) r).report();
+            long t1 = mx.getCurrentThreadCpuTime();
+            sink += PrepareProbe.digest(a).charAt(0);
+            long t2 = mx.getCurrentThreadCpuTime();
+            sink += System.identityHashCode(PrepareProbe.sum(a)) & 1;
+            long t3 = mx.getCurrentThreadCpuTime();
+            r = reader.read("r.xml.gz", new ByteArrayInputStream(gz[k % gz.length])).get(0);
+            a = (AggregateReport) ((ReportResult.Parsed) r).report();
+            long t4 = mx.getCurrentThreadCpuTime();
+            sink += PrepareProbe.digestAndSum(a).charAt(0);
+            long t5 = mx.getCurrentThreadCpuTime();
+            if (k >= warmup) {
+                t[0][k - warmup] = t1 - t0;
+                t[1][k - warmup] = t2 - t1;
+                t[2][k - warmup] = t3 - t2;
+                t[3][k - warmup] = t5 - t4;
+            }
+        }
+        double[] ms = new double[4];
+        for (int i = 0; i < 4; i++) {
+            Arrays.sort(t[i]);
+            ms[i] = t[i][rounds / 2] / 1e6;
+        }
+        System.out.printf(Locale.ROOT, "%d records, medians of %d rounds (thread CPU, checksum %d): parse %.2f ms, "
+                + "digest %.2f ms (%.0f%%), sums %.2f ms (%.0f%%), together %.0f%% of the parse; in one pass %.2f ms "
+                + "(%.0f%%)%n", records, rounds, sink % 10, ms[0], ms[1], 100 * ms[1] / ms[0], ms[2],
+                100 * ms[2] / ms[0], 100 * (ms[1] + ms[2]) / ms[0], ms[3], 100 * ms[3] / ms[0]);
+    }
+}
