@@ -416,8 +416,9 @@ final class JdbcReportStore implements ReportStore {
     }
 
     /**
-     * What storing an aggregate report computes before it touches the database: the content digest and the
-     * rollup sums. {@link ReportStore.Input} computes it on the thread that parsed the report.
+     * What storing an aggregate report computes before it touches the database: the content digest, the rollup
+     * sums and the record packs (schema 9). {@link ReportStore.Input} computes it on the thread that parsed the
+     * report (packing on the storing thread instead measured no better: docs/benchmarks.md, schema 9).
      */
     record Prepared(String domain, int day, String content, AnalysisRollups.Sums sums, List<RecordPack.Pack> packs) {
         static Prepared of(AggregateReport a) {
@@ -535,7 +536,11 @@ final class JdbcReportStore implements ReportStore {
                 : new ReportOutcome.Conflict(source, conflictOf, a.records().size(), inRollups);
     }
 
-    /** The record packs of one report (schema 9): one row per source IP, batched. */
+    /**
+     * The record packs of one report (schema 9): one row per source IP, batched (on PostgreSQL rewritten into
+     * multi-row INSERTs, the packed value sent as binary). {@code COPY} in text format (the value as hex) measured
+     * the same on PostgreSQL (docs/benchmarks.md, schema 9), so both databases take the same path.
+     */
     private void insertPacks(long id, String domain, int day, List<RecordPack.Pack> packs) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO record_packs (report_id, source_ip, domain, "
                 + "day, records, messages, packed) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
