@@ -65,9 +65,9 @@ final class RecordPack {
     record Pack(String sourceIp, int records, long messages, byte[] packed) {
     }
 
-    /** The packs of one report's records (seq = position + 1), ordered by source IP. */
+    /** The packs of one report's records (seq = position + 1), one per source IP, in no particular order. */
     static List<Pack> pack(List<ReportRecord> records) {
-        Map<String, Encoder> byIp = new HashMap<>();
+        Map<String, Encoder> byIp = new HashMap<>(Math.max(16, records.size()));
         int seq = 0;
         for (ReportRecord r : records) {
             seq++;
@@ -89,7 +89,6 @@ final class RecordPack {
         }
         List<Pack> out = new ArrayList<>(byIp.size());
         byIp.forEach((ip, e) -> out.add(new Pack(ip, e.records, e.messages, e.toBytes())));
-        out.sort((a, b) -> a.sourceIp().compareTo(b.sourceIp()));
         return out;
     }
 
@@ -112,18 +111,49 @@ final class RecordPack {
         return e.toBytes();
     }
 
+    /** The auth result values of the record being written and of the one before, four per result, flat. */
+    private static final class AuthSlots {
+        private String[] prev = new String[8];
+        private String[] cur = new String[8];
+        private int prevN;
+        private int curN;
+
+        void nextRecord() {
+            String[] t = prev;
+            prev = cur;
+            cur = t;
+            prevN = curN;
+            curN = 0;
+        }
+
+        /** The previous record's value {@code field} of the auth result at the current position, or null. */
+        String previous(int field) {
+            return curN < prevN ? prev[curN * 4 + field] : null;
+        }
+
+        void add(String a, String b, String c, String d) {
+            int i = curN * 4;
+            if (i + 4 > cur.length) {
+                cur = Arrays.copyOf(cur, cur.length * 2);
+            }
+            cur[i] = a;
+            cur[i + 1] = b;
+            cur[i + 2] = c;
+            cur[i + 3] = d;
+            curN++;
+        }
+    }
+
     /** Writes records one by one: {@link #record}, then its DKIM results, then its SPF results. */
     static final class Encoder {
-        private byte[] buf = new byte[256];
+        private byte[] buf = new byte[64];
         private int len;
         private int lastSeq;
         int records;
         long messages;
         private final String[] prev = new String[FIELDS];
-        private List<String[]> prevDkim = new ArrayList<>();
-        private List<String[]> curDkim = new ArrayList<>();
-        private List<String[]> prevSpf = new ArrayList<>();
-        private List<String[]> curSpf = new ArrayList<>();
+        private final AuthSlots dkim = new AuthSlots();
+        private final AuthSlots spf = new AuthSlots();
 
         Encoder() {
             buf[len++] = VERSION;
@@ -135,14 +165,8 @@ final class RecordPack {
             if (seq <= lastSeq) {
                 throw new IllegalArgumentException("seq " + seq + " after " + lastSeq);
             }
-            List<String[]> t = prevDkim;
-            prevDkim = curDkim;
-            curDkim = t;
-            curDkim.clear();
-            t = prevSpf;
-            prevSpf = curSpf;
-            curSpf = t;
-            curSpf.clear();
+            this.dkim.nextRecord();
+            this.spf.nextRecord();
             varint(seq - lastSeq);
             lastSeq = seq;
             varint(messages);
@@ -165,21 +189,19 @@ final class RecordPack {
         }
 
         void dkim(String domain, String selector, String result, String human) {
-            auth(curDkim, prevDkim, DKIM_TOKENS, domain, selector, result, human);
+            auth(dkim, DKIM_TOKENS, domain, selector, result, human);
         }
 
         void spf(String domain, String scope, String result, String human) {
-            auth(curSpf, prevSpf, SPF_TOKENS, domain, scope, result, human);
+            auth(spf, SPF_TOKENS, domain, scope, result, human);
         }
 
-        private void auth(List<String[]> cur, List<String[]> before, String[][] tokens, String a, String b, String c,
-                String d) {
-            String[] p = cur.size() < before.size() ? before.get(cur.size()) : null;
-            String[] v = {a, b, c, d};
-            for (int i = 0; i < 4; i++) {
-                string(v[i], p == null ? null : p[i], tokens[i]);
-            }
-            cur.add(v);
+        private void auth(AuthSlots slots, String[][] tokens, String a, String b, String c, String d) {
+            string(a, slots.previous(0), tokens[0]);
+            string(b, slots.previous(1), tokens[1]);
+            string(c, slots.previous(2), tokens[2]);
+            string(d, slots.previous(3), tokens[3]);
+            slots.add(a, b, c, d);
         }
 
         private void string(String v, String previous, String[] tokens) {
