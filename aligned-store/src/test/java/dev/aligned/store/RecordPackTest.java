@@ -168,8 +168,7 @@ class RecordPackTest {
         ReportRecord b = new ReportRecord(new Row("198.51.100.9", 1, new PolicyEvaluated(Optional.empty(),
                 Optional.empty(), Optional.empty(), List.of())), new Identifiers(Optional.of("to.example"),
                 Optional.empty(), "example.com"), List.of(), List.of(), List.of());
-        List<RecordPack.Pack> packs = new ArrayList<>(RecordPack.pack(List.of(a, b, a)));
-        packs.sort(java.util.Comparator.comparing(RecordPack.Pack::sourceIp));
+        List<RecordPack.Pack> packs = RecordPack.pack(List.of(a, b, a));
         assertEquals(List.of("192.0.2.1", "198.51.100.9"), packs.stream().map(RecordPack.Pack::sourceIp).toList());
         assertEquals(2, packs.get(0).records());
         assertEquals(6, packs.get(0).messages());
