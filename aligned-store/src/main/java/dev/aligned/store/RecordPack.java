@@ -19,7 +19,7 @@ import java.util.Optional;
  * <pre>
  * pack    = version(1) record*
  * record  = seq-delta(varint) messages(varint) disposition dkim spf reasons header_from envelope_from envelope_to
- *           dkim-count(varint) dkim-result* spf-count(varint) spf-result*
+ *           dkim-count(varint) spf-count(varint) dkim-result* spf-result*
  * dkim-result = domain selector result human_result
  * spf-result  = domain scope result human_result
  * string  = 0 (absent, SQL NULL) | 1 (same as this field of the previous record) | 2 length(varint) UTF-8
