@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aligned.store.StoredRecord;
 import dev.aligned.store.testing.PostgresServer;
 import dev.aligned.store.testing.TestReports.Rec;
 import java.io.IOException;
@@ -73,7 +74,7 @@ class KillDuringImportTest {
 
         long afterKill = count(jdbcUrl, "SELECT COUNT(*) FROM reports");
         assertTrue(afterKill < REPORTS, "killed before the end: " + afterKill + " of " + REPORTS);
-        assertEquals(2 * afterKill, count(jdbcUrl, "SELECT COUNT(*) FROM records"),
+        assertEquals(2 * afterKill, count(jdbcUrl, "SELECT COALESCE(SUM(records), 0) FROM record_packs"),
                 "every stored report has all its records: no half-written transaction survived");
         assertNoOrphans(jdbcUrl);
 
@@ -88,7 +89,7 @@ class KillDuringImportTest {
         assertEquals(REPORTS, count(jdbcUrl, "SELECT COUNT(*) FROM reports"));
         assertEquals(REPORTS, count(jdbcUrl, "SELECT COUNT(DISTINCT report_id) FROM reports"));
         assertEquals(0, count(jdbcUrl, "SELECT COUNT(*) FROM reports WHERE conflict_of IS NOT NULL"));
-        assertEquals(2L * REPORTS, count(jdbcUrl, "SELECT COUNT(*) FROM records"));
+        assertEquals(2L * REPORTS, count(jdbcUrl, "SELECT COALESCE(SUM(records), 0) FROM record_packs"));
         assertEquals(REPORTS, count(jdbcUrl, "SELECT COUNT(*) FROM blobs"));
         assertEquals(0, count(jdbcUrl, "SELECT COUNT(*) FROM blobs WHERE state <> 'parsed'"));
         assertEquals(expectedMessages, count(jdbcUrl, "SELECT SUM(messages) FROM source_days"),
@@ -97,16 +98,32 @@ class KillDuringImportTest {
     }
 
     /**
-     * No record without its report and no auth result without its record: on PostgreSQL these tables have no
-     * foreign keys since schema 6, so this is what the one-transaction-per-report write has to guarantee.
+     * No record pack without its report, every report with all its records, and every record whole (its auth
+     * results in its pack): record_packs has no foreign key, so this is what the one-transaction-per-report write
+     * has to guarantee.
      */
     private static void assertNoOrphans(String jdbcUrl) throws SQLException {
-        assertEquals(0, count(jdbcUrl, "SELECT COUNT(*) FROM records c WHERE NOT EXISTS "
-                + "(SELECT 1 FROM reports r WHERE r.id = c.report_id)"), "records without their report");
-        assertEquals(0, count(jdbcUrl, "SELECT COUNT(*) FROM auth_results a WHERE NOT EXISTS "
-                + "(SELECT 1 FROM records c WHERE c.report_id = a.report_id AND c.seq = a.seq)"),
-                "auth results without their record");
-        assertTrue(count(jdbcUrl, "SELECT COUNT(*) FROM auth_results") > 0, "the reports carry auth results");
+        assertEquals(0, count(jdbcUrl, "SELECT COUNT(*) FROM record_packs p WHERE NOT EXISTS "
+                + "(SELECT 1 FROM reports r WHERE r.id = p.report_id)"), "record packs without their report");
+        assertEquals(0, count(jdbcUrl, "SELECT COUNT(*) FROM reports r WHERE r.record_count <> "
+                + "(SELECT COALESCE(SUM(p.records), 0) FROM record_packs p WHERE p.report_id = r.id)"),
+                "reports without all their records");
+        long records = 0;
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT report_id, source_ip, records, packed FROM record_packs")) {
+            while (rs.next()) {
+                List<StoredRecord> unpacked = StoredRecord.unpack(rs.getLong(1),
+                        rs.getString(2), rs.getBytes(4));
+                assertEquals(rs.getInt(3), unpacked.size(), "a pack holds the records it counts");
+                for (StoredRecord r : unpacked) {
+                    assertEquals(1, r.dkimResults().size(), "the record's DKIM result");
+                    assertEquals(1, r.spfResults().size(), "the record's SPF result");
+                    records++;
+                }
+            }
+        }
+        assertTrue(records > 0, "packs were read");
     }
 
     /** Writes {@link #REPORTS} distinct report files and returns the total message count in them. */

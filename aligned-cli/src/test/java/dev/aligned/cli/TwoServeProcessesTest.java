@@ -194,7 +194,7 @@ class TwoServeProcessesTest {
             assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM reports"));
             assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(DISTINCT report_id) FROM reports"));
             assertEquals(0, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM reports WHERE conflict_of IS NOT NULL"));
-            assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM records"));
+            assertEquals(total, KillDuringImportTest.count(url, "SELECT COALESCE(SUM(records), 0) FROM record_packs"));
             assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM blobs WHERE state = 'parsed'"));
             assertEquals(total, KillDuringImportTest.count(url, "SELECT COUNT(*) FROM blobs"));
             assertEquals(expectedMessages, KillDuringImportTest.count(url, "SELECT SUM(messages) FROM source_days"),

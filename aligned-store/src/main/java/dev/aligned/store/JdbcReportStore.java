@@ -1,15 +1,11 @@
 package dev.aligned.store;
 
 import dev.aligned.report.AggregateReport;
-import dev.aligned.report.DkimAuthResult;
 import dev.aligned.report.FailureReport;
 import dev.aligned.report.OverrideReason;
-import dev.aligned.report.PolicyEvaluated;
 import dev.aligned.report.PolicyPublished;
 import dev.aligned.report.ReportMetadata;
-import dev.aligned.report.ReportRecord;
 import dev.aligned.report.ReportResult;
-import dev.aligned.report.SpfAuthResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,11 +104,7 @@ final class JdbcReportStore implements ReportStore {
             default -> throw new IllegalStateException("unreachable: " + dialect);
         }
         try {
-            Flyway flyway = Flyway.configure(JdbcReportStore.class.getClassLoader())
-                    .dataSource(ds)
-                    .locations("classpath:db/migration")
-                    .placeholders(dialect.placeholders())
-                    .load();
+            Flyway flyway = V9__record_packs.flyway(JdbcReportStore.class.getClassLoader(), ds, dialect);
             org.flywaydb.core.api.MigrationInfoService info = flyway.info();
             org.flywaydb.core.api.MigrationInfo[] pending = info.pending();
             if (info.current() != null && pending.length > 0) {
@@ -445,15 +437,17 @@ final class JdbcReportStore implements ReportStore {
     }
 
     /**
-     * What storing an aggregate report computes before it touches the database: the content digest and the
-     * rollup sums. {@link ReportStore.Input} computes it on the thread that parsed the report.
+     * What storing an aggregate report computes before it touches the database: the content digest, the rollup
+     * sums and the record packs (schema 9). {@link ReportStore.Input} computes it on the thread that parsed the
+     * report (packing on the storing thread instead measured no better: docs/benchmarks.md, schema 9).
      */
-    record Prepared(String domain, int day, String content, AnalysisRollups.Sums sums) {
+    record Prepared(String domain, int day, String content, AnalysisRollups.Sums sums, List<RecordPack.Pack> packs) {
         static Prepared of(AggregateReport a) {
             String domain = DomainKey.of(a.policy().domain());
             int day = a.metadata().dateRange().map(dr -> (int) Math.floorDiv(dr.begin().getEpochSecond(), 86400L))
                     .orElse(0);
-            return new Prepared(domain, day, ContentDigest.of(a), AnalysisRollups.sum(domain, a.policy(), a.records()));
+            return new Prepared(domain, day, ContentDigest.of(a), AnalysisRollups.sum(domain, a.policy(), a.records()),
+                    RecordPack.pack(a.records()));
         }
     }
 
@@ -555,9 +549,9 @@ final class JdbcReportStore implements ReportStore {
             }
         }
         if (dialect == Dialect.POSTGRESQL) {
-            copyRecords(id, domain, day, a.records());
+            copyPacks(id, domain, day, prep.packs());
         } else {
-            insertRecords(id, domain, day, a.records());
+            insertPacks(id, domain, day, prep.packs());
         }
         if (inRollups) {
             AnalysisRollups.write(conn, domain, day, m.orgName(), prep.sums());
@@ -567,122 +561,29 @@ final class JdbcReportStore implements ReportStore {
                 : new ReportOutcome.Conflict(source, conflictOf, a.records().size(), inRollups);
     }
 
-    private void insertRecords(long id, String domain, int day, List<ReportRecord> records) throws SQLException {
-        try (PreparedStatement rec = conn.prepareStatement("INSERT INTO records (report_id, seq, domain, day, "
-                + "source_ip, messages, disposition, dkim, spf, reasons, header_from, envelope_from, envelope_to) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement auth = conn.prepareStatement("INSERT INTO auth_results (report_id, seq, method, n, "
-                     + "domain, selector, result, human_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int seq = 0;
-            int pendingRec = 0;
-            int pendingAuth = 0;
-            for (ReportRecord r : records) {
-                seq++;
-                PolicyEvaluated pe = r.row().policyEvaluated();
-                int i = 0;
-                rec.setLong(++i, id);
-                rec.setInt(++i, seq);
-                rec.setString(++i, domain);
-                rec.setInt(++i, day);
-                rec.setString(++i, r.row().sourceIp());
-                rec.setLong(++i, r.row().count());
-                setOpt(rec, ++i, pe.disposition().map(v -> v.token()));
-                setOpt(rec, ++i, pe.dkim().map(v -> v.token()));
-                setOpt(rec, ++i, pe.spf().map(v -> v.token()));
-                setOpt(rec, ++i, reasons(pe.reasons()));
-                rec.setString(++i, r.identifiers().headerFrom());
-                setOpt(rec, ++i, r.identifiers().envelopeFrom());
-                setOpt(rec, ++i, r.identifiers().envelopeTo());
-                rec.addBatch();
-                if (++pendingRec == BATCH) {
-                    rec.executeBatch();
-                    pendingRec = 0;
-                }
-                int n = 0;
-                for (DkimAuthResult d : r.dkim()) {
-                    auth(auth, id, seq, "dkim", ++n, d.domain(), d.selector(), d.result().map(v -> v.token()),
-                            d.humanResult());
-                    pendingAuth++;
-                }
-                n = 0;
-                for (SpfAuthResult s : r.spf()) {
-                    auth(auth, id, seq, "spf", ++n, s.domain(), s.scope().map(v -> v.token()),
-                            s.result().map(v -> v.token()), s.humanResult());
-                    pendingAuth++;
-                }
-                if (pendingAuth >= BATCH) {
-                    rec.executeBatch(); // records first: auth_results reference them
-                    pendingRec = 0;
-                    auth.executeBatch();
-                    pendingAuth = 0;
-                }
-            }
-            if (pendingRec > 0) {
-                rec.executeBatch();
-            }
-            if (pendingAuth > 0) {
-                auth.executeBatch();
-            }
-        }
-    }
-
     /**
-     * PostgreSQL: the records and auth results of one report with {@code COPY ... FROM STDIN} (text format), the
-     * same rows {@link #insertRecords} writes, without a statement per row batch.
+     * PostgreSQL: the record packs of one report with {@code COPY ... FROM STDIN} (text format, the packed value as
+     * {@code \\x} hex). Measured against batched INSERTs of the same rows (rewritten into multi-row statements, the
+     * value bound as binary): the same to 17% faster (docs/benchmarks.md, schema 9).
      */
-    private void copyRecords(long id, String domain, int day, List<ReportRecord> records) throws SQLException {
-        StringBuilder rec = new StringBuilder(records.size() * 128);
-        StringBuilder auth = new StringBuilder(records.size() * 128);
-        int seq = 0;
-        for (ReportRecord r : records) {
-            seq++;
-            PolicyEvaluated pe = r.row().policyEvaluated();
-            rec.append(id).append('\t').append(seq).append('\t');
-            copyText(rec, domain).append('\t').append(day).append('\t');
-            copyText(rec, r.row().sourceIp()).append('\t').append(r.row().count()).append('\t');
-            copyOpt(rec, pe.disposition().map(v -> v.token())).append('\t');
-            copyOpt(rec, pe.dkim().map(v -> v.token())).append('\t');
-            copyOpt(rec, pe.spf().map(v -> v.token())).append('\t');
-            copyOpt(rec, reasons(pe.reasons())).append('\t');
-            copyText(rec, r.identifiers().headerFrom()).append('\t');
-            copyOpt(rec, r.identifiers().envelopeFrom()).append('\t');
-            copyOpt(rec, r.identifiers().envelopeTo()).append('\n');
-            int n = 0;
-            for (DkimAuthResult d : r.dkim()) {
-                copyAuth(auth, id, seq, "dkim", ++n, d.domain(), d.selector(), d.result().map(v -> v.token()),
-                        d.humanResult());
-            }
-            n = 0;
-            for (SpfAuthResult s : r.spf()) {
-                copyAuth(auth, id, seq, "spf", ++n, s.domain(), s.scope().map(v -> v.token()),
-                        s.result().map(v -> v.token()), s.humanResult());
-            }
+    private void copyPacks(long id, String domain, int day, List<RecordPack.Pack> packs) throws SQLException {
+        StringBuilder b = new StringBuilder(packs.size() * 640);
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        for (RecordPack.Pack p : packs) {
+            b.append(id).append('\t');
+            copyText(b, p.sourceIp()).append('\t');
+            copyText(b, domain).append('\t').append(day).append('\t').append(p.records()).append('\t')
+                    .append(p.messages()).append("\t\\\\x");
+            hex.formatHex(b, p.packed());
+            b.append('\n');
         }
         try {
-            org.postgresql.copy.CopyManager copy = conn.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
-            copy.copyIn("COPY records (report_id, seq, domain, day, source_ip, messages, disposition, dkim, spf, "
-                    + "reasons, header_from, envelope_from, envelope_to) FROM STDIN",
-                    new java.io.StringReader(rec.toString()));
-            if (!auth.isEmpty()) {
-                copy.copyIn("COPY auth_results (report_id, seq, method, n, domain, selector, result, human_result) "
-                        + "FROM STDIN", new java.io.StringReader(auth.toString()));
-            }
+            conn.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY record_packs (report_id, "
+                    + "source_ip, domain, day, records, messages, packed) FROM STDIN", new java.io.StringReader(
+                    b.toString()));
         } catch (IOException e) {
-            throw new SQLException("COPY of the records of report " + id + " failed: " + e.getMessage(), e);
+            throw new SQLException("COPY of the record packs of report " + id + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private static void copyAuth(StringBuilder b, long id, int seq, String method, int n, String domain,
-            Optional<String> selector, Optional<String> result, Optional<String> human) {
-        b.append(id).append('\t').append(seq).append('\t').append(method).append('\t').append(n).append('\t');
-        copyText(b, domain).append('\t');
-        copyOpt(b, selector).append('\t');
-        copyOpt(b, result).append('\t');
-        copyOpt(b, human).append('\n');
-    }
-
-    private static StringBuilder copyOpt(StringBuilder b, Optional<String> v) {
-        return v.isPresent() ? copyText(b, v.get()) : b.append("\\N");
     }
 
     /** A value in COPY's text format: backslash, tab, new line and carriage return escaped. */
@@ -700,17 +601,29 @@ final class JdbcReportStore implements ReportStore {
         return b;
     }
 
-    private static void auth(PreparedStatement ps, long id, int seq, String method, int n, String domain,
-            Optional<String> selector, Optional<String> result, Optional<String> human) throws SQLException {
-        ps.setLong(1, id);
-        ps.setInt(2, seq);
-        ps.setString(3, method);
-        ps.setInt(4, n);
-        ps.setString(5, domain);
-        setOpt(ps, 6, selector);
-        setOpt(ps, 7, result);
-        setOpt(ps, 8, human);
-        ps.addBatch();
+    /** SQLite: the record packs of one report (schema 9), one row per source IP, batched. */
+    private void insertPacks(long id, String domain, int day, List<RecordPack.Pack> packs) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO record_packs (report_id, source_ip, domain, "
+                + "day, records, messages, packed) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (RecordPack.Pack p : packs) {
+                ps.setLong(1, id);
+                ps.setString(2, p.sourceIp());
+                ps.setString(3, domain);
+                ps.setInt(4, day);
+                ps.setInt(5, p.records());
+                ps.setLong(6, p.messages());
+                ps.setBytes(7, p.packed());
+                ps.addBatch();
+                if (++pending == BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
     }
 
     private ReportOutcome storeFailure(String blob, String source, FailureReport f, List<String> warnings, long now)
@@ -775,7 +688,7 @@ final class JdbcReportStore implements ReportStore {
         return values.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", values));
     }
 
-    private static Optional<String> reasons(List<OverrideReason> reasons) {
+    static Optional<String> reasons(List<OverrideReason> reasons) {
         List<String> out = new ArrayList<>();
         for (OverrideReason r : reasons) {
             String t = r.type().map(v -> v.token()).orElse("");
@@ -915,56 +828,72 @@ final class JdbcReportStore implements ReportStore {
     public void export(ExportQuery q, Consumer<ExportRow> sink) {
         String where = q.domain().isPresent() ? " WHERE r.domain = ?" : "";
         read("exporting records", () -> {
-            try (PreparedStatement recs = conn.prepareStatement("SELECT r.domain, r.org_name, r.report_id, r.date_begin, "
-                    + "r.date_end, c.source_ip, c.messages, c.disposition, c.dkim, c.spf, c.header_from, "
-                    + "c.envelope_from, c.envelope_to, r.conflict_of, c.report_id, c.seq FROM records c "
-                    + "JOIN reports r ON r.id = c.report_id" + where + " ORDER BY c.report_id, c.seq");
-                 PreparedStatement auths = conn.prepareStatement("SELECT a.report_id, a.seq, a.method, a.domain, "
-                         + "a.selector, a.result FROM auth_results a JOIN reports r ON r.id = a.report_id" + where
-                         + " ORDER BY a.report_id, a.seq, a.method, a.n")) {
+            // a report's packs (one per source IP) together, its records merged back into seq order
+            try (PreparedStatement ps = conn.prepareStatement("SELECT r.domain, r.org_name, r.report_id, "
+                    + "r.date_begin, r.date_end, r.conflict_of, p.report_id, p.source_ip, p.packed FROM record_packs p "
+                    + "JOIN reports r ON r.id = p.report_id" + where + " ORDER BY p.report_id")) {
                 if (q.domain().isPresent()) {
-                    recs.setString(1, q.domain().get());
-                    auths.setString(1, q.domain().get());
+                    ps.setString(1, q.domain().get());
                 }
-                recs.setFetchSize(1000);
-                auths.setFetchSize(1000);
-                try (ResultSet rs = recs.executeQuery(); ResultSet as = auths.executeQuery()) {
-                    boolean haveAuth = as.next();
+                ps.setFetchSize(200);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Object[]> report = new ArrayList<>(); // {StoredRecord, source IP}
+                    ExportRow head = null;
+                    long current = -1;
                     while (rs.next()) {
-                        long id = rs.getLong(15);
-                        int seq = rs.getInt(16);
-                        StringBuilder dkim = new StringBuilder();
-                        StringBuilder spf = new StringBuilder();
-                        while (haveAuth && (as.getLong(1) < id || (as.getLong(1) == id && as.getInt(2) <= seq))) {
-                            if (as.getLong(1) == id && as.getInt(2) == seq) {
-                                StringBuilder b = as.getString(3).equals("dkim") ? dkim : spf;
-                                if (!b.isEmpty()) {
-                                    b.append(' ');
-                                }
-                                b.append(as.getString(4));
-                                String sel = as.getString(5);
-                                if (sel != null) {
-                                    b.append('/').append(sel);
-                                }
-                                b.append('=').append(Optional.ofNullable(as.getString(6)).orElse(""));
-                            }
-                            haveAuth = as.next();
+                        long id = rs.getLong(7);
+                        if (id != current) {
+                            emit(head, report, sink);
+                            report.clear();
+                            current = id;
+                            long begin = rs.getLong(4);
+                            Optional<Instant> b = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(begin));
+                            long end = rs.getLong(5);
+                            Optional<Instant> e = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
+                            rs.getLong(6);
+                            boolean flagged = !rs.wasNull();
+                            head = new ExportRow(rs.getString(1), rs.getString(2), rs.getString(3), b, e, "", 0, "", "",
+                                    "", "", "", "", "", "", flagged);
                         }
-                        long begin = rs.getLong(4);
-                        Optional<Instant> b = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(begin));
-                        long end = rs.getLong(5);
-                        Optional<Instant> e = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
-                        rs.getLong(14);
-                        boolean flagged = !rs.wasNull();
-                        sink.accept(new ExportRow(rs.getString(1), rs.getString(2), rs.getString(3), b, e,
-                                rs.getString(6), rs.getLong(7), nz(rs.getString(8)), nz(rs.getString(9)),
-                                nz(rs.getString(10)), rs.getString(11), nz(rs.getString(12)), nz(rs.getString(13)),
-                                dkim.toString(), spf.toString(), flagged));
+                        String ip = rs.getString(8);
+                        for (StoredRecord r : RecordPack.decode(rs.getBytes(9), id, ip)) {
+                            report.add(new Object[] {r, ip});
+                        }
                     }
+                    emit(head, report, sink);
                 }
             }
             return null;
         });
+    }
+
+    /** The export rows of one report's records ({@code head} carries the report's columns), in seq order. */
+    private static void emit(ExportRow head, List<Object[]> report, Consumer<ExportRow> sink) {
+        if (head == null) {
+            return;
+        }
+        report.sort((x, y) -> Integer.compare(((StoredRecord) x[0]).seq(), ((StoredRecord) y[0]).seq()));
+        for (Object[] o : report) {
+            StoredRecord r = (StoredRecord) o[0];
+            sink.accept(new ExportRow(head.domain(), head.orgName(), head.reportId(), head.begin(), head.end(),
+                    (String) o[1], r.messages(), r.disposition().orElse(""), r.dkim().orElse(""), r.spf().orElse(""),
+                    r.headerFrom(), r.envelopeFrom().orElse(""), r.envelopeTo().orElse(""), authText(r.dkimResults()),
+                    authText(r.spfResults()), head.flagged()));
+        }
+    }
+
+    /** Auth results as export writes them: {@code domain/selector=result}, separated by spaces. */
+    private static String authText(List<StoredRecord.Auth> auths) {
+        StringBuilder b = new StringBuilder();
+        for (StoredRecord.Auth a : auths) {
+            if (!b.isEmpty()) {
+                b.append(' ');
+            }
+            b.append(a.domain());
+            a.selector().ifPresent(sel -> b.append('/').append(sel));
+            b.append('=').append(a.result().orElse(""));
+        }
+        return b.toString();
     }
 
     private static String nz(String s) {
@@ -992,15 +921,19 @@ final class JdbcReportStore implements ReportStore {
                 long today = LocalDate.ofInstant(now, ZoneOffset.UTC).toEpochDay();
                 int cutoffDay = (int) (today - retention.keepRecordsDays().getAsInt());
                 String old = "SELECT id FROM reports WHERE day < ? AND records_purged_at IS NULL";
+                // the number of records, not of packs
                 try (PreparedStatement ps = conn.prepareStatement(
-                        "DELETE FROM auth_results WHERE report_id IN (" + old + ")")) {
+                        "SELECT COALESCE(SUM(records), 0) FROM record_packs WHERE report_id IN (" + old + ")")) {
                     ps.setInt(1, cutoffDay);
-                    ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        records = rs.getLong(1);
+                    }
                 }
                 try (PreparedStatement ps = conn.prepareStatement(
-                        "DELETE FROM records WHERE report_id IN (" + old + ")")) {
+                        "DELETE FROM record_packs WHERE report_id IN (" + old + ")")) {
                     ps.setInt(1, cutoffDay);
-                    records = ps.executeUpdate();
+                    ps.executeUpdate();
                 }
                 try (PreparedStatement ps = conn.prepareStatement("UPDATE reports SET records_purged_at = ? "
                         + "WHERE day < ? AND records_purged_at IS NULL")) {
@@ -1019,7 +952,7 @@ final class JdbcReportStore implements ReportStore {
                 count("SELECT COUNT(*) FROM blobs"),
                 count("SELECT COUNT(*) FROM reports"),
                 count("SELECT COUNT(*) FROM reports WHERE conflict_of IS NOT NULL"),
-                count("SELECT COUNT(*) FROM records"),
+                count("SELECT COALESCE(SUM(records), 0) FROM record_packs"),
                 count("SELECT COUNT(*) FROM failure_reports"),
                 count("SELECT COUNT(*) FROM ingest_attempts"),
                 count("SELECT COUNT(*) FROM blobs WHERE state <> 'parsed'")));

@@ -3,7 +3,6 @@ package dev.aligned.store;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
@@ -74,12 +73,7 @@ public final class StoreDataSource {
         };
         String display = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         try {
-            Flyway.configure(StoreDataSource.class.getClassLoader())
-                    .dataSource(ds)
-                    .locations("classpath:db/migration")
-                    .placeholders(dialect.placeholders())
-                    .load()
-                    .migrate();
+            V9__record_packs.flyway(StoreDataSource.class.getClassLoader(), ds, dialect).migrate();
         } catch (FlywayException e) {
             throw new StoreException("cannot migrate the schema of " + display + ": " + e.getMessage(), e);
         }

@@ -488,12 +488,12 @@ abstract class ReportStoreContract {
         store.export(ExportQuery.all(), rows::add);
         assertEquals("example.com/s\\1\\N=pass", rows.get(0).dkimResults());
         assertEquals("x\\y\tz", rows.get(0).envelopeFrom());
-        assertEquals(List.of("a\tb\\c\nd\re"), strings(currentUrl(),
-                "SELECT human_result FROM auth_results WHERE method = 'dkim'"));
+        assertEquals(List.of("a\tb\\c\nd\re"), recordRows(currentUrl()).auths().stream()
+                .filter(a -> a.contains("|dkim|")).map(a -> a.substring(a.lastIndexOf('|') + 1)).toList());
     }
 
     @Test
-    void schemaEightKeepsTheRowsAndRollupNumbersOfASchemaSevenDatabase() throws Exception {
+    void schemaEightAndNineKeepTheRowsAndRollupNumbersOfASchemaSevenDatabase() throws Exception {
         // rows as the store writes them, for two domains, two days, several sources, results and reporters
         for (int i = 0; i < 8; i++) {
             String domain = i % 2 == 0 ? "example.com" : "old.example";
@@ -503,20 +503,8 @@ abstract class ReportStoreContract {
                             new Rec("198.51.100.7", 3, i % 2 == 0 ? "quarantine" : "none", "fail", "fail"),
                             new Rec("198.51.100." + i, 1, "reject", "fail", "pass")))));
         }
-        String scratch = currentUrl();
-        String v7 = newDatabaseUrl();
-        org.flywaydb.core.Flyway.configure(getClass().getClassLoader()).dataSource(v7, null, null)
-                .locations("classpath:db/migration").placeholders(Dialect.of(v7).placeholders()).target("7").load()
-                .migrate();
-        for (String t : List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "records", "auth_results",
-                "daily_totals", "source_days", "dkim_selectors", "source_reporters")) {
-            copyTable(scratch, v7, t);
-        }
-        if (v7.startsWith("jdbc:postgresql:")) {
-            sql(v7, "SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT MAX(id) FROM reports))");
-            sql(v7, "SELECT setval(pg_get_serial_sequence('ingest_attempts', 'id'), "
-                    + "(SELECT MAX(id) FROM ingest_attempts))");
-        }
+        String v7 = legacyDatabase("7", List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "daily_totals",
+                "source_days", "dkim_selectors", "source_reporters"));
         // daily_rollups as schema 1-7 wrote it: grouped from the records of the reports counted in the rollups
         sql(v7, "INSERT INTO daily_rollups (domain, day, source_ip, disposition, dkim, spf, dmarc, messages, records) "
                 + "SELECT c.domain, c.day, c.source_ip, COALESCE(c.disposition, ''), COALESCE(c.dkim, ''), "
@@ -529,16 +517,18 @@ abstract class ReportStoreContract {
                 + "FROM daily_rollups ORDER BY domain, day, source_ip, disposition, dkim, spf";
         List<String> rollupsBefore = strings(v7, rollupSql);
         Map<String, List<String>> before = new TreeMap<>();
-        for (String t : List.of("records", "auth_results", "source_days", "source_reporters", "reports")) {
+        for (String t : List.of("source_days", "source_reporters", "reports")) {
             before.put(t, strings(v7, "SELECT * FROM " + t + " ORDER BY 1, 2, 3, 4"));
         }
+        RecordRows rowsBefore = recordRows(v7);
         assertTrue(rollupsBefore.size() > 10, rollupsBefore.toString());
+        assertEquals(24, rowsBefore.records().size());
 
         List<String> told = new ArrayList<>();
         ReportStore migrated = ReportStore.builder().url(v7).clock(clock).onUpgrade(told::add).build();
         opened.add(migrated);
         String display = v7.contains("?") ? v7.substring(0, v7.indexOf('?')) : v7;
-        assertEquals(List.of("upgrading the schema of " + display + " from version 7 to 8 (minutes on a large store; "
+        assertEquals(List.of("upgrading the schema of " + display + " from version 7 to 9 (minutes on a large store; "
                 + "each version is one transaction, so an interruption leaves the previous version intact)"), told);
         List<String> again = new ArrayList<>();
         ReportStore.builder().url(v7).clock(clock).onUpgrade(again::add).build().close();
@@ -550,13 +540,17 @@ abstract class ReportStoreContract {
         for (Map.Entry<String, List<String>> e : before.entrySet()) {
             assertEquals(e.getValue(), strings(v7, "SELECT * FROM " + e.getKey() + " ORDER BY 1, 2, 3, 4"), e.getKey());
         }
+        assertEquals(rowsBefore, recordRows(v7), "every record and auth result, from the packs");
         boolean sqlite = v7.startsWith("jdbc:sqlite:");
         List<String> indexes = strings(v7, sqlite
-                ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND sql IS NOT NULL"
-                : "SELECT indexname FROM pg_indexes WHERE tablename = 'records' AND indexname NOT LIKE '%pkey'");
-        assertEquals(List.of("records_source_newest"), indexes, "records_source is a prefix of it: dropped");
+                ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record_packs' AND sql IS NOT NULL"
+                : "SELECT indexname FROM pg_indexes WHERE tablename = 'record_packs' AND indexname NOT LIKE '%pkey'");
+        assertEquals(List.of("record_packs_source"), indexes);
+        assertEquals(List.of(), strings(v7, sqlite
+                ? "SELECT name FROM sqlite_master WHERE name IN ('records', 'auth_results')"
+                : "SELECT tablename FROM pg_tables WHERE tablename IN ('records', 'auth_results')"));
         if (sqlite) {
-            for (String t : List.of("records", "auth_results", "source_days", "source_reporters")) {
+            for (String t : List.of("record_packs", "source_days", "source_reporters")) {
                 assertTrue(strings(v7, "SELECT sql FROM sqlite_master WHERE name = '" + t + "'").get(0)
                         .endsWith("WITHOUT ROWID"), t);
             }
@@ -568,6 +562,179 @@ abstract class ReportStoreContract {
                 "old.example", BEGIN, END, List.of(new Rec("192.0.2.1", 100, "none", "pass", "fail")))));
         assertEquals(1, r.newReports(), r.toString());
         assertEquals(oldBefore + 100, messages(migrated.rollups(RollupQuery.domain("old.example"))));
+        assertEquals(25, migrated.stats().records());
+    }
+
+    @Test
+    void schemaNinePacksTheRecordsOfASchemaEightDatabaseWithTheSameExportAndCounts() throws Exception {
+        // absent and empty values, non-ASCII, unknown tokens, several auth results, records of one IP apart
+        String odd = xml("reporter.example", "odd-1", "example.com", BEGIN, END,
+                List.of(new Rec("192.0.2.1", 7, "none", "pass", "fail"), new Rec("192.0.2.2", 2, "reject", "fail",
+                        "fail"), new Rec("192.0.2.1", 5, "quarantine", "pass", "pass")))
+                .replace("<selector>s1</selector>", "<selector>s\\1</selector><human_result>bücher\tok</human_result>")
+                .replace("<header_from>example.com</header_from>", "<header_from>example.com</header_from>"
+                        + "<envelope_from></envelope_from><envelope_to>to.example</envelope_to>")
+                .replaceFirst("<result>pass</result></dkim>", "<result>pass</result></dkim><dkim><domain>"
+                        + "ünï.example</domain><result>fail</result></dkim>");
+        assertEquals(1, ingestor.ingest("odd.xml", utf8(odd)).newReports());
+        for (int i = 0; i < 4; i++) {
+            List<Rec> recs = new ArrayList<>();
+            for (int k = 0; k < 30; k++) {
+                recs.add(new Rec("198.51.100." + (k % 7), k + 1, k % 3 == 0 ? "quarantine" : "none",
+                        k % 2 == 0 ? "pass" : "fail", k % 5 == 0 ? "pass" : "fail"));
+            }
+            String domain = i % 2 == 0 ? "example.com" : "other.example";
+            assertEquals(1, ingestor.ingest("b" + i + ".xml", utf8(xml("org" + i + ".example", "b-" + i, domain,
+                    BEGIN + i * 86400L, END + i * 86400L, recs))).newReports());
+        }
+        StringWriter csvBefore = new StringWriter();
+        Exporter.write(store, ExportQuery.all(), ExportFormat.CSV, csvBefore);
+        StringWriter jsonBefore = new StringWriter();
+        Exporter.write(store, ExportQuery.domain("other.example"), ExportFormat.JSON, jsonBefore);
+        long records = store.stats().records();
+        assertEquals(3 + 4 * 30, records);
+
+        String v8 = legacyDatabase("8", List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "daily_totals",
+                "source_days", "dkim_selectors", "source_reporters", "daily_rollups_legacy"));
+        RecordRows rowsBefore = recordRows(v8);
+        assertEquals(records, rowsBefore.records().size());
+        assertTrue(rowsBefore.auths().stream().anyMatch(a -> a.contains("ünï.example|null|fail|null")),
+                rowsBefore.auths().toString());
+        assertTrue(rowsBefore.records().stream().anyMatch(a -> a.endsWith("|example.com|null|to.example")),
+                rowsBefore.records().toString());
+
+        List<String> told = new ArrayList<>();
+        ReportStore migrated = ReportStore.builder().url(v8).clock(clock).onUpgrade(told::add).build();
+        opened.add(migrated);
+        assertEquals(1, told.size());
+        assertTrue(told.get(0).contains(" from version 8 to 9 "), told.get(0));
+        assertEquals(rowsBefore, recordRows(v8), "every record and auth result, from the packs");
+        assertEquals(records, migrated.stats().records());
+        StringWriter csvAfter = new StringWriter();
+        Exporter.write(migrated, ExportQuery.all(), ExportFormat.CSV, csvAfter);
+        StringWriter jsonAfter = new StringWriter();
+        Exporter.write(migrated, ExportQuery.domain("other.example"), ExportFormat.JSON, jsonAfter);
+        assertEquals(csvBefore.toString(), csvAfter.toString());
+        assertEquals(jsonBefore.toString(), jsonAfter.toString());
+        assertTrue(csvAfter.toString().contains("example.com/s\\1=pass ünï.example=fail"), csvAfter.toString());
+        assertEquals(2 * 7, strings(v8, "SELECT COUNT(*) FROM record_packs WHERE domain = 'other.example'")
+                .stream().mapToInt(Integer::parseInt).sum(), "one pack per report and source IP");
+    }
+
+    /**
+     * A new database migrated to schema {@code version} (7 or 8) holding this test's store: {@code tables} copied,
+     * and the records and auth results as rows of the old {@code records} and {@code auth_results} tables, as the
+     * store wrote them before schema 9 (unpacked from this store's record packs).
+     */
+    private String legacyDatabase(String version, List<String> tables) throws Exception {
+        String scratch = currentUrl();
+        String legacy = newDatabaseUrl();
+        org.flywaydb.core.Flyway.configure(getClass().getClassLoader()).dataSource(legacy, null, null)
+                .locations("classpath:db/migration").placeholders(Dialect.of(legacy).placeholders()).target(version)
+                .load().migrate();
+        for (String t : tables) {
+            copyTable(scratch, legacy, t);
+        }
+        if (legacy.startsWith("jdbc:postgresql:")) {
+            sql(legacy, "SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT MAX(id) FROM reports))");
+            sql(legacy, "SELECT setval(pg_get_serial_sequence('ingest_attempts', 'id'), "
+                    + "(SELECT MAX(id) FROM ingest_attempts))");
+        }
+        try (java.sql.Connection a = java.sql.DriverManager.getConnection(scratch);
+             java.sql.Connection b = java.sql.DriverManager.getConnection(legacy);
+             java.sql.Statement st = a.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT report_id, source_ip, domain, day, packed "
+                     + "FROM record_packs ORDER BY report_id, source_ip");
+             java.sql.PreparedStatement rec = b.prepareStatement("INSERT INTO records (report_id, seq, domain, day, "
+                     + "source_ip, messages, disposition, dkim, spf, reasons, header_from, envelope_from, envelope_to) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             java.sql.PreparedStatement auth = b.prepareStatement("INSERT INTO auth_results (report_id, seq, method, "
+                     + "n, domain, selector, result, human_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            while (rs.next()) {
+                for (StoredRecord r : StoredRecord.unpack(rs.getLong(1), rs.getString(2), rs.getBytes(5))) {
+                    rec.setLong(1, rs.getLong(1));
+                    rec.setInt(2, r.seq());
+                    rec.setString(3, rs.getString(3));
+                    rec.setInt(4, rs.getInt(4));
+                    rec.setString(5, rs.getString(2));
+                    rec.setLong(6, r.messages());
+                    rec.setString(7, r.disposition().orElse(null));
+                    rec.setString(8, r.dkim().orElse(null));
+                    rec.setString(9, r.spf().orElse(null));
+                    rec.setString(10, r.reasons().orElse(null));
+                    rec.setString(11, r.headerFrom());
+                    rec.setString(12, r.envelopeFrom().orElse(null));
+                    rec.setString(13, r.envelopeTo().orElse(null));
+                    rec.executeUpdate();
+                    for (String method : List.of("dkim", "spf")) {
+                        int n = 0;
+                        for (StoredRecord.Auth x : method.equals("dkim") ? r.dkimResults() : r.spfResults()) {
+                            auth.setLong(1, rs.getLong(1));
+                            auth.setInt(2, r.seq());
+                            auth.setString(3, method);
+                            auth.setInt(4, ++n);
+                            auth.setString(5, x.domain());
+                            auth.setString(6, x.selector().orElse(null));
+                            auth.setString(7, x.result().orElse(null));
+                            auth.setString(8, x.humanResult().orElse(null));
+                            auth.executeUpdate();
+                        }
+                    }
+                }
+            }
+        }
+        return legacy;
+    }
+
+    /** Every record and auth result as rows of the pre-9 tables ('|'-joined, NULL as "null"), ordered by key. */
+    record RecordRows(List<String> records, List<String> auths) {
+    }
+
+    /** The record rows of a database, from records/auth_results before schema 9 and from record_packs since. */
+    static RecordRows recordRows(String url) throws java.sql.SQLException {
+        boolean packed;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.ResultSet rs = c.getMetaData().getTables(null, null, "record_packs", null)) {
+            packed = rs.next();
+        }
+        if (!packed) {
+            return new RecordRows(strings(url, "SELECT report_id, seq, domain, day, source_ip, messages, disposition, "
+                    + "dkim, spf, reasons, header_from, envelope_from, envelope_to FROM records ORDER BY report_id, seq"),
+                    strings(url, "SELECT report_id, seq, method, n, domain, selector, result, human_result "
+                            + "FROM auth_results ORDER BY report_id, seq, method, n"));
+        }
+        TreeMap<String, String> recs = new TreeMap<>();
+        TreeMap<String, String> auths = new TreeMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT report_id, source_ip, domain, day, records, messages, "
+                     + "packed FROM record_packs")) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                List<StoredRecord> unpacked = StoredRecord.unpack(id, rs.getString(2), rs.getBytes(7));
+                assertEquals(rs.getInt(5), unpacked.size(), "records column");
+                assertEquals(rs.getLong(6), unpacked.stream().mapToLong(StoredRecord::messages).sum(), "messages column");
+                for (StoredRecord r : unpacked) {
+                    String key = String.format("%012d/%06d", id, r.seq());
+                    recs.put(key, String.join("|", Long.toString(id), Integer.toString(r.seq()), rs.getString(3),
+                            Integer.toString(rs.getInt(4)), rs.getString(2), Long.toString(r.messages()),
+                            r.disposition().orElse("null"), r.dkim().orElse("null"), r.spf().orElse("null"),
+                            r.reasons().orElse("null"), r.headerFrom(), r.envelopeFrom().orElse("null"),
+                            r.envelopeTo().orElse("null")));
+                    for (String method : List.of("dkim", "spf")) {
+                        int n = 0;
+                        for (StoredRecord.Auth x : method.equals("dkim") ? r.dkimResults() : r.spfResults()) {
+                            n++;
+                            auths.put(key + "/" + method + String.format("/%04d", n), String.join("|",
+                                    Long.toString(id), Integer.toString(r.seq()), method, Integer.toString(n),
+                                    x.domain(), x.selector().orElse("null"), x.result().orElse("null"),
+                                    x.humanResult().orElse("null")));
+                        }
+                    }
+                }
+            }
+        }
+        return new RecordRows(List.copyOf(recs.values()), List.copyOf(auths.values()));
     }
 
     private String currentUrl() {

@@ -37,12 +37,12 @@ import java.util.function.Supplier;
  *
  * <p>{@code copy} takes an optional comma-separated list of tables (default all of {@link #TABLES}); the analysis
  * reads {@code reports}, {@code daily_totals}, {@code source_days}, {@code dkim_selectors} and, for one source's
- * page, {@code records} and {@code auth_results}.
+ * page, {@code record_packs} (schema 9: the records of a report and source IP, packed).
  *
  * <p>The reports come from {@link SyntheticReports} (seed 42, 5,000 records a report, domain
  * {@code bench.example}, days spread over 365 days from 2023-11-14). To keep the build short the harness stores
  * the generated report models directly ({@link ReportStore#store}) and archives a short marker in place of each
- * report's XML: the analysis never reads the archived bytes. Everything else (records, auth results, rollups) is
+ * report's XML: the analysis never reads the archived bytes. Everything else (record packs, rollups) is
  * written exactly as an ingest writes it.
  */
 public final class AnalysisLatency {
@@ -141,8 +141,8 @@ public final class AnalysisLatency {
     }
 
     /** The tables a built database holds, in foreign-key order. */
-    static final List<String> TABLES = List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "records",
-            "auth_results", "failure_reports", "daily_totals", "source_days", "dkim_selectors",
+    static final List<String> TABLES = List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "record_packs",
+            "failure_reports", "daily_totals", "source_days", "dkim_selectors",
             "source_reporters");
 
     /** Copies a built SQLite database into an empty PostgreSQL database (schema created by the store). */

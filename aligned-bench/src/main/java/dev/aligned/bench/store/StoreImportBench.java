@@ -138,7 +138,7 @@ public final class StoreImportBench {
                     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                         List<String> drops = new ArrayList<>();
                         try (ResultSet rs = s.executeQuery("SELECT conrelid::regclass, conname FROM pg_constraint "
-                                + "WHERE contype = 'f' AND conrelid::regclass::text IN ('records', 'auth_results')")) {
+                                + "WHERE contype = 'f' AND conrelid::regclass::text IN ('record_packs')")) {
                             while (rs.next()) {
                                 drops.add("ALTER TABLE " + rs.getString(1) + " DROP CONSTRAINT " + rs.getString(2));
                             }

@@ -1,5 +1,6 @@
 package dev.aligned.server.analysis;
 
+import dev.aligned.store.StoredRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +20,7 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The SQL of the analysis stage over a small pool of connections ({@link #MAX_CONNECTIONS}). Reads the V3 rollups ({@code daily_totals},
  * {@code source_days}) and V7 {@code source_reporters}; only {@link #source} reads raw records: the newest
- * {@link Analysis#MAX_DETAIL_RECORDS} of one IP, an index range scan on {@code records_source_newest}. Results of the heavier
+ * {@link Analysis#MAX_DETAIL_RECORDS} of one IP, an index range scan on {@code record_packs_source} (schema 9). Results of the heavier
  * per-period queries are cached until a report is stored (the highest report id changes).
  */
 final class Queries implements AutoCloseable {
@@ -552,6 +553,14 @@ final class Queries implements AutoCloseable {
      * …)}, which for a long period reads every source of the domain (0.55 s instead of 20 ms for the busiest source
      * of a 10-million-record year). PostgreSQL picks the index by itself.
      */
+    /** The record packs of one IP, newest first (domain, from day, to day, IP, limit): see {@link #newestRecords}. */
+    String newestPacksSql() {
+        return "SELECT pk.day, r.org_name, r.report_id, pk.report_id, pk.packed FROM record_packs pk"
+                + (postgres ? "" : " INDEXED BY record_packs_source") + " JOIN reports r ON r.id = pk.report_id "
+                + "WHERE pk.domain = ? AND pk.day >= ? AND pk.day <= ? AND pk.source_ip = ? "
+                + "ORDER BY pk.day DESC, pk.report_id DESC LIMIT ?";
+    }
+
     String byIp() {
         return postgres ? "" : " INDEXED BY source_days_ip";
     }
@@ -637,53 +646,42 @@ final class Queries implements AutoCloseable {
                 auths.add(new AuthCount(t[0], t[1], t[2], t[3], Align.relaxed(t[1], fromOf.get(k)), v[0]));
             });
             auths.sort((x, y) -> Long.compare(y.messages(), x.messages()));
-            List<RecordRow> records = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT c.day, r.org_name, r.report_id, c.messages, "
-                    + "c.disposition, c.dkim, c.spf, c.header_from, c.envelope_from, c.reasons, c.report_id, c.seq "
-                    + "FROM records c JOIN reports r ON r.id = c.report_id WHERE c.domain = ? AND c.day >= ? "
-                    + "AND c.day <= ? AND c.source_ip = ? ORDER BY c.day DESC, c.report_id DESC, c.seq LIMIT ?")) {
-                bind(ps, domain, p, ip);
-                ps.setInt(5, Analysis.MAX_DETAIL_RECORDS);
-                List<Object[]> raw = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        raw.add(new Object[] {rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                nz(rs.getString(5)), nz(rs.getString(6)), nz(rs.getString(7)), rs.getString(8),
-                                nz(rs.getString(9)), nz(rs.getString(10)), rs.getLong(11), rs.getInt(12)});
-                    }
-                }
-                Map<String, String[]> authText = recordAuth(c, domain, p, ip);
-                for (Object[] o : raw) {
-                    String[] a = authText.getOrDefault(o[10] + "/" + o[11], new String[] {"", ""});
-                    records.add(new RecordRow(LocalDate.ofEpochDay((Integer) o[0]), (String) o[1], (String) o[2],
-                            (Long) o[3], (String) o[4], (String) o[5], (String) o[6], (String) o[7], (String) o[8],
-                            a[0].trim(), a[1].trim(), (String) o[9]));
-                }
-            }
+            List<RecordRow> records = newestRecords(c, domain, p, ip);
             return new SourceDetail(domain, p, row, reporters, auths, records);
         });
     }
 
     /**
-     * The auth results of the records listed for one source, in one statement (the same newest records as the list,
-     * as a subquery) rather than one query per record: for 500 records that was most of the source call's time.
+     * The newest {@link Analysis#MAX_DETAIL_RECORDS} records of one source IP (newest report first, then seq) with
+     * their auth results: the IP's record packs (schema 9) read newest first through {@code record_packs_source}
+     * and decoded until the cap is reached; every pack holds at least one record, so the cap bounds the packs read.
      */
-    private static Map<String, String[]> recordAuth(Connection c, String domain, Period p, String ip)
-            throws SQLException {
-        Map<String, String[]> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.report_id, a.seq, a.method, a.domain, a.selector, "
-                + "a.result FROM auth_results a JOIN (SELECT c.report_id, c.seq FROM records c WHERE c.domain = ? "
-                + "AND c.day >= ? AND c.day <= ? AND c.source_ip = ? ORDER BY c.day DESC, c.report_id DESC, c.seq "
-                + "LIMIT ?) x ON a.report_id = x.report_id AND a.seq = x.seq ORDER BY a.report_id, a.seq, a.method, "
-                + "a.n")) {
+    private List<RecordRow> newestRecords(Connection c, String domain, Period p, String ip) throws SQLException {
+        List<RecordRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(newestPacksSql())) {
             bind(ps, domain, p, ip);
             ps.setInt(5, Analysis.MAX_DETAIL_RECORDS);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String[] t = out.computeIfAbsent(rs.getLong(1) + "/" + rs.getInt(2), k -> new String[] {"", ""});
-                    boolean dkim = rs.getString(3).equals("dkim");
-                    t[dkim ? 0 : 1] += " " + rs.getString(4) + (dkim ? "/" + nz(rs.getString(5)) : "") + "="
-                            + nz(rs.getString(6));
+                while (out.size() < Analysis.MAX_DETAIL_RECORDS && rs.next()) {
+                    LocalDate day = LocalDate.ofEpochDay(rs.getInt(1));
+                    for (StoredRecord r : StoredRecord.unpack(rs.getLong(4), ip, rs.getBytes(5))) {
+                        if (out.size() == Analysis.MAX_DETAIL_RECORDS) {
+                            break;
+                        }
+                        StringBuilder dkim = new StringBuilder();
+                        for (StoredRecord.Auth a : r.dkimResults()) {
+                            dkim.append(' ').append(a.domain()).append('/').append(a.selector().orElse("")).append('=')
+                                    .append(a.result().orElse(""));
+                        }
+                        StringBuilder spf = new StringBuilder();
+                        for (StoredRecord.Auth a : r.spfResults()) {
+                            spf.append(' ').append(a.domain()).append('=').append(a.result().orElse(""));
+                        }
+                        out.add(new RecordRow(day, rs.getString(2), rs.getString(3), r.messages(),
+                                r.disposition().orElse(""), r.dkim().orElse(""), r.spf().orElse(""), r.headerFrom(),
+                                r.envelopeFrom().orElse(""), dkim.toString().trim(), spf.toString().trim(),
+                                r.reasons().orElse("")));
+                    }
                 }
             }
         }

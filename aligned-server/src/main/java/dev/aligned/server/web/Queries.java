@@ -1,5 +1,6 @@
 package dev.aligned.server.web;
 
+import dev.aligned.store.StoredRecord;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -164,8 +165,7 @@ final class Queries {
 
     SourceDetail source(String domain, String ip, Period p) {
         return db.read(c -> {
-            List<RecordRow> records = records(c, "rec.domain = ? AND rec.source_ip = ? AND rec.day BETWEEN ? AND ?",
-                    "rec.day DESC, rec.report_id DESC, rec.seq", domain, ip, p.fromDay(), p.toDay());
+            List<RecordRow> records = sourceRecords(c, db.sqlite(), domain, ip, p);
             // both from rollups keyed by (domain, source_ip, day): a few rows a day, never the IP's raw records
             List<Reporter> reporters = WebDb.query(c, "SELECT org_name, SUM(reports), SUM(messages) "
                     + "FROM source_reporters WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ? "
@@ -186,33 +186,67 @@ final class Queries {
         });
     }
 
-    /** Records (with their auth results) matching {@code where} on {@code records rec}, at most {@link #MAX_ROWS}. */
-    private static List<RecordRow> records(Connection c, String where, String order, Object... params)
+    /**
+     * The newest records of one source IP in a period (newest report first, then seq), at most {@link #MAX_ROWS}:
+     * the IP's record packs (schema 9) through {@code record_packs_source}, decoded until the cap is reached.
+     */
+    private static List<RecordRow> sourceRecords(Connection c, boolean sqlite, String domain, String ip, Period p)
             throws SQLException {
-        List<RecordRow> rows = WebDb.query(c, "SELECT rec.report_id, r.org_name, r.report_id, rec.seq, rec.day, "
-                + "rec.source_ip, rec.messages, rec.disposition, rec.dkim, rec.spf, rec.header_from, rec.envelope_from, "
-                + "rec.reasons FROM records rec JOIN reports r ON r.id = rec.report_id WHERE " + where + " ORDER BY "
-                + order + " LIMIT " + MAX_ROWS,
-                rs -> new RecordRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        LocalDate.ofEpochDay(rs.getLong(5)).toString(), rs.getString(6), rs.getLong(7),
-                        nz(rs.getString(8)), nz(rs.getString(9)), nz(rs.getString(10)), rs.getString(11),
-                        nz(rs.getString(12)), nz(rs.getString(13)), List.of()), params);
-        // the auth results of those records in one statement (not one per record)
-        Map<String, List<Auth>> auth = new java.util.HashMap<>();
-        WebDb.query(c, "SELECT a.report_id, a.seq, a.method, a.domain, a.selector, a.result, a.human_result "
-                + "FROM auth_results a JOIN (SELECT rec.report_id, rec.seq FROM records rec JOIN reports r ON r.id = "
-                + "rec.report_id WHERE " + where + " ORDER BY " + order + " LIMIT " + MAX_ROWS + ") x "
-                + "ON a.report_id = x.report_id AND a.seq = x.seq ORDER BY a.report_id, a.seq, a.method, a.n",
-                rs -> auth.computeIfAbsent(rs.getLong(1) + "/" + rs.getInt(2), k -> new ArrayList<>())
-                        .add(new Auth(rs.getString(3), rs.getString(4), nz(rs.getString(5)), nz(rs.getString(6)),
-                                nz(rs.getString(7)))), params);
-        List<RecordRow> out = new ArrayList<>(rows.size());
-        for (RecordRow r : rows) {
-            out.add(new RecordRow(r.report(), r.orgName(), r.reportId(), r.seq(), r.day(), r.sourceIp(), r.messages(),
-                    r.disposition(), r.dkim(), r.spf(), r.headerFrom(), r.envelopeFrom(), r.reasons(),
-                    List.copyOf(auth.getOrDefault(r.report() + "/" + r.seq(), List.of()))));
+        List<RecordRow> out = new ArrayList<>();
+        // every pack holds at least one record: MAX_ROWS packs are enough
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pk.report_id, r.org_name, r.report_id, pk.day, "
+                + "pk.packed FROM record_packs pk" + (sqlite ? " INDEXED BY record_packs_source" : "")
+                + " JOIN reports r ON r.id = pk.report_id WHERE pk.domain = ? AND pk.source_ip = ? AND pk.day >= ? "
+                + "AND pk.day <= ? ORDER BY pk.day DESC, pk.report_id DESC LIMIT " + MAX_ROWS)) {
+            ps.setString(1, domain);
+            ps.setString(2, ip);
+            ps.setLong(3, p.fromDay());
+            ps.setLong(4, p.toDay());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (out.size() < MAX_ROWS && rs.next()) {
+                    long id = rs.getLong(1);
+                    String day = LocalDate.ofEpochDay(rs.getLong(4)).toString();
+                    for (StoredRecord r : StoredRecord.unpack(id, ip, rs.getBytes(5))) {
+                        if (out.size() == MAX_ROWS) {
+                            break;
+                        }
+                        out.add(row(id, rs.getString(2), rs.getString(3), day, ip, r));
+                    }
+                }
+            }
         }
         return out;
+    }
+
+    /** The records of one report in seq order, at most {@link #MAX_ROWS}: its packs (one per source IP) merged. */
+    private static List<RecordRow> reportRecords(Connection c, long id) throws SQLException {
+        List<RecordRow> all = new ArrayList<>();
+        WebDb.query(c, "SELECT pk.source_ip, pk.day, pk.packed, r.org_name, r.report_id FROM record_packs pk "
+                + "JOIN reports r ON r.id = pk.report_id WHERE pk.report_id = ?", rs -> {
+                    String ip = rs.getString(1);
+                    String day = LocalDate.ofEpochDay(rs.getLong(2)).toString();
+                    for (StoredRecord r : StoredRecord.unpack(id, ip, rs.getBytes(3))) {
+                        all.add(row(id, rs.getString(4), rs.getString(5), day, ip, r));
+                    }
+                    return null;
+                }, id);
+        all.sort(java.util.Comparator.comparingInt(RecordRow::seq));
+        return List.copyOf(all.subList(0, Math.min(all.size(), MAX_ROWS)));
+    }
+
+    private static RecordRow row(long id, String orgName, String reportId, String day, String ip, StoredRecord r) {
+        List<Auth> auth = new ArrayList<>(r.dkimResults().size() + r.spfResults().size());
+        for (StoredRecord.Auth a : r.dkimResults()) {
+            auth.add(new Auth("dkim", a.domain(), a.selector().orElse(""), a.result().orElse(""),
+                    a.humanResult().orElse("")));
+        }
+        for (StoredRecord.Auth a : r.spfResults()) {
+            auth.add(new Auth("spf", a.domain(), a.selector().orElse(""), a.result().orElse(""),
+                    a.humanResult().orElse("")));
+        }
+        return new RecordRow(id, orgName, reportId, r.seq(), day, ip, r.messages(), r.disposition().orElse(""),
+                r.dkim().orElse(""), r.spf().orElse(""), r.headerFrom(), r.envelopeFrom().orElse(""),
+                r.reasons().orElse(""), List.copyOf(auth));
     }
 
     // ------------------------------------------------------------------ reports
@@ -281,7 +315,7 @@ final class Queries {
                         extra[2] = nz(rs.getString(12));
                         return null;
                     }, id);
-            List<RecordRow> records = records(c, "rec.report_id = ?", "rec.seq", id);
+            List<RecordRow> records = reportRecords(c, id);
             return Optional.of(new ReportDetail(r.get(0), policy, extra[0], extra[1], extra[2], records,
                     records.size() < r.get(0).records()));
         });

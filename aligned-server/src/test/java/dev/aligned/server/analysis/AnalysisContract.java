@@ -275,6 +275,9 @@ abstract class AnalysisContract {
         assertEquals(byOrg, got);
         assertEquals(reportsByOrg, gotReports, "reports per reporter, summed from the per-day reporter rollup");
         assertEquals(Math.min(records, Analysis.MAX_DETAIL_RECORDS), d.records().size());
+        for (int i = 1; i < d.records().size(); i++) {
+            assertFalse(d.records().get(i).day().isAfter(d.records().get(i - 1).day()), "newest first");
+        }
         // each listed record carries its own auth results (read in one statement for the whole list)
         List<String> expectedAuth = new ArrayList<>();
         for (AggregateReport r : reports.values()) {

@@ -1,5 +1,6 @@
 package dev.aligned.server.analysis;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aligned.store.ReportStore;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The source page's reads of one IP use the IP's index on SQLite. Schema 8 made {@code source_days} a {@code WITHOUT
  * ROWID} table, after which SQLite's planner (no statistics) took a day range of the primary key instead, reading
  * every source of the domain: 30 times slower on a 10-million-record year (docs/benchmarks.md, dashboard latency).
+ * The newest records of the IP (schema 9: its record packs) are a range of {@code record_packs_source} read in
+ * index order, stopped after the page's cap: no sort of the IP's packs.
  */
 class SqlitePlanTest {
     @TempDir
@@ -36,6 +39,27 @@ class SqlitePlanTest {
             }
             assertTrue(plan.toString().contains("USING INDEX source_days_ip (domain=? AND source_ip=?"),
                     plan.toString());
+        }
+    }
+
+    @Test
+    void theNewestRecordsOfOneSourceAreAnIndexRangeInPageOrder() throws Exception {
+        String url = "jdbc:sqlite:" + tmp.resolve("plan.db");
+        ReportStore.builder().url(url).build().close();
+        try (Queries q = Queries.open(url, null, null, Clock.systemUTC(), false);
+                Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + q.newestPacksSql()
+                        .replaceFirst("\\?", "'example.com'").replaceFirst("\\?", "0").replaceFirst("\\?", "99999")
+                        .replaceFirst("\\?", "'192.0.2.1'").replaceFirst("\\?", "500"))) {
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString("detail")).append('\n');
+            }
+            String p = plan.toString();
+            assertTrue(p.contains("SCAN pk USING INDEX record_packs_source (domain=? AND source_ip=?")
+                    || p.contains("SEARCH pk USING INDEX record_packs_source (domain=? AND source_ip=?"), p);
+            assertFalse(p.contains("TEMP B-TREE"), "no sort: " + p);
         }
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aligned.dns.DnsRecord;
 import dev.aligned.dns.FixtureResolver;
+import dev.aligned.store.testing.TestReports;
+import dev.aligned.store.testing.TestReports.Rec;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +71,40 @@ class WebServerTest {
                     .replace("{sha}", blob));
         }
         return out;
+    }
+
+    @Test
+    void aReportListsItsRecordsInReportOrderAndASourceItsNewestRecordsFirst() throws Exception {
+        // records of two source IPs interleaved: stored as one pack per report and IP, read back merged
+        long day = 1718236800L;
+        List<Rec> older = List.of(
+                new Rec("192.0.2.10", 1, "none", "pass", "fail"),
+                new Rec("192.0.2.20", 2, "reject", "fail", "fail"),
+                new Rec("192.0.2.10", 3, "quarantine", "fail", "pass"));
+        List<Rec> newer = List.of(
+                new Rec("192.0.2.20", 4, "none", "pass", "pass"),
+                new Rec("192.0.2.10", 5, "none", "pass", "fail"));
+        assertEquals(1, f.ingestor.ingest("order-1.xml", TestReports.utf8(
+                TestReports.xml("org.example", "order-1", "order.example", day,
+                        day + 86399, older))).newReports());
+        assertEquals(1, f.ingestor.ingest("order-2.xml", TestReports.utf8(
+                TestReports.xml("org.example", "order-2", "order.example", day + 86400,
+                        day + 2 * 86400 - 1, newer))).newReports());
+        JsonNode reports = json(f.get("/api/v1/reports?days=0&domain=order.example", admin.cookie())).get("reports");
+        long olderId = reports.get(reports.get(0).get("reportId").asText().equals("order-1") ? 0 : 1).get("id").asLong();
+        List<String> got = new ArrayList<>();
+        for (JsonNode r : json(f.get("/api/v1/reports/" + olderId, admin.cookie())).get("records")) {
+            got.add(r.get("seq").asInt() + " " + r.get("sourceIp").asText() + " " + r.get("messages").asLong() + " "
+                    + r.get("disposition").asText() + " " + r.get("auth").size());
+        }
+        assertEquals(List.of("1 192.0.2.10 1 none 2", "2 192.0.2.20 2 reject 2", "3 192.0.2.10 3 quarantine 2"), got);
+        Queries.SourceDetail d = f.web.queries.source("order.example", "192.0.2.10",
+                Queries.Period.lastDays(0, LocalDate.of(2024, 6, 20)));
+        assertEquals(List.of("order-2/2/5", "order-1/1/1", "order-1/3/3"), d.records().stream()
+                .map(r -> r.reportId() + "/" + r.seq() + "/" + r.messages()).toList(), "newest report first, then seq");
+        assertEquals("dkim order.example s1 pass", d.records().get(0).auth().get(0).method() + " "
+                + d.records().get(0).auth().get(0).domain() + " " + d.records().get(0).auth().get(0).selector() + " "
+                + d.records().get(0).auth().get(0).result());
     }
 
     @Test
