@@ -547,12 +547,6 @@ final class Queries implements AutoCloseable {
         return computed;
     }
 
-    /**
-     * On SQLite, the one IP's rows of {@code source_days} by their index: since schema 8 the table is {@code WITHOUT
-     * ROWID}, and without statistics SQLite's planner then prefers a range of the primary key {@code (domain, day,
-     * …)}, which for a long period reads every source of the domain (0.55 s instead of 20 ms for the busiest source
-     * of a 10-million-record year). PostgreSQL picks the index by itself.
-     */
     /** The record packs of one IP, newest first (domain, from day, to day, IP, limit): see {@link #newestRecords}. */
     String newestPacksSql() {
         return "SELECT pk.day, r.org_name, r.report_id, pk.report_id, pk.packed FROM record_packs pk"
@@ -561,6 +555,12 @@ final class Queries implements AutoCloseable {
                 + "ORDER BY pk.day DESC, pk.report_id DESC LIMIT ?";
     }
 
+    /**
+     * On SQLite, the one IP's rows of {@code source_days} by their index: since schema 8 the table is {@code WITHOUT
+     * ROWID}, and without statistics SQLite's planner then prefers a range of the primary key {@code (domain, day,
+     * …)}, which for a long period reads every source of the domain (0.55 s instead of 20 ms for the busiest source
+     * of a 10-million-record year). PostgreSQL picks the index by itself.
+     */
     String byIp() {
         return postgres ? "" : " INDEXED BY source_days_ip";
     }

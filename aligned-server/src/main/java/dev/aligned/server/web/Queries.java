@@ -218,20 +218,32 @@ final class Queries {
         return out;
     }
 
-    /** The records of one report in seq order, at most {@link #MAX_ROWS}: its packs (one per source IP) merged. */
+    /**
+     * The first {@link #MAX_ROWS} records of one report in seq order: its packs (one per source IP) merged. Only the
+     * lowest seqs seen so far are kept (a heap of at most {@code MAX_ROWS}), so a report of a million records does
+     * not become a million rows in memory.
+     */
     private static List<RecordRow> reportRecords(Connection c, long id) throws SQLException {
-        List<RecordRow> all = new ArrayList<>();
+        java.util.PriorityQueue<RecordRow> lowest = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingInt(RecordRow::seq).reversed());
         WebDb.query(c, "SELECT pk.source_ip, pk.day, pk.packed, r.org_name, r.report_id FROM record_packs pk "
                 + "JOIN reports r ON r.id = pk.report_id WHERE pk.report_id = ?", rs -> {
                     String ip = rs.getString(1);
                     String day = LocalDate.ofEpochDay(rs.getLong(2)).toString();
                     for (StoredRecord r : StoredRecord.unpack(id, ip, rs.getBytes(3))) {
-                        all.add(row(id, rs.getString(4), rs.getString(5), day, ip, r));
+                        if (lowest.size() == MAX_ROWS && r.seq() > lowest.peek().seq()) {
+                            continue;
+                        }
+                        lowest.add(row(id, rs.getString(4), rs.getString(5), day, ip, r));
+                        if (lowest.size() > MAX_ROWS) {
+                            lowest.poll();
+                        }
                     }
                     return null;
                 }, id);
-        all.sort(java.util.Comparator.comparingInt(RecordRow::seq));
-        return List.copyOf(all.subList(0, Math.min(all.size(), MAX_ROWS)));
+        List<RecordRow> out = new ArrayList<>(lowest);
+        out.sort(java.util.Comparator.comparingInt(RecordRow::seq));
+        return List.copyOf(out);
     }
 
     private static RecordRow row(long id, String orgName, String reportId, String day, String ip, StoredRecord r) {

@@ -108,6 +108,27 @@ class WebServerTest {
     }
 
     @Test
+    void aReportLargerThanThePageListsItsFirstRecordsInReportOrder() throws Exception {
+        // 1,300 records over 7 source IPs in turn: 7 packs, each spanning the whole report; the page shows seq 1-500
+        List<Rec> recs = new ArrayList<>();
+        for (int i = 0; i < 1300; i++) {
+            recs.add(new Rec("198.51.100." + (i % 7), i + 1, "none", "pass", "pass"));
+        }
+        long day = 1718236800L;
+        assertEquals(1, f.ingestor.ingest("big.xml", TestReports.utf8(TestReports.xml("org.example", "big-1",
+                "big.example", day, day + 86399, recs))).newReports());
+        JsonNode reports = json(f.get("/api/v1/reports?days=0&domain=big.example", admin.cookie())).get("reports");
+        JsonNode detail = json(f.get("/api/v1/reports/" + reports.get(0).get("id").asLong(), admin.cookie()));
+        JsonNode listed = detail.get("records");
+        assertEquals(Queries.MAX_ROWS, listed.size());
+        for (int i = 0; i < listed.size(); i++) {
+            assertEquals(i + 1, listed.get(i).get("seq").asInt());
+            assertEquals(i + 1, listed.get(i).get("messages").asLong(), "record " + (i + 1) + " is its own record");
+            assertEquals("198.51.100." + (i % 7), listed.get(i).get("sourceIp").asText());
+        }
+    }
+
+    @Test
     void everyPageRouteAnswers200ForTheAdmin() throws Exception {
         List<String> paths = concretePaths(false);
         assertTrue(paths.size() >= 15, "pages: " + paths);
