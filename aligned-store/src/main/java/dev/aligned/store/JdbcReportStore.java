@@ -66,6 +66,11 @@ final class JdbcReportStore implements ReportStore {
         this.clock = clock;
     }
 
+    /** SQLite page cache of the store's connection, KiB (see {@link #open}). */
+    static final int SQLITE_CACHE_KIB = 256 * 1024;
+    /** SQLite memory-mapped I/O of the store's connection, bytes (see {@link #open}). */
+    static final long SQLITE_MMAP_BYTES = 1L << 30;
+
     static JdbcReportStore open(String url, String user, String password, Clock clock, Duration busyTimeout) {
         return open(url, user, password, clock, busyTimeout, message -> { });
     }
@@ -81,7 +86,13 @@ final class JdbcReportStore implements ReportStore {
                 SQLiteConfig cfg = new SQLiteConfig();
                 cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
                 cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-                cfg.setCacheSize(-32768); // 32 MiB of pages (default 2 MiB): rollup upserts hit random keys
+                // The writer's page cache and memory map. Rollup upserts and the per-IP index hit random keys; past a
+                // few million records those B-trees outgrow a small cache. A synthetic year (10M records) imported at
+                // 26,953 records/s with 32 MiB, 30,788 with 256 MiB, 35,319 with 256 MiB and a 1 GiB map (CPU per
+                // record 46.5 -> 36.7 us; docs/benchmarks.md). Both are ceilings, reached only by a database that
+                // large; mapped pages are the OS's file cache, shared and reclaimable, though they count in RSS.
+                cfg.setCacheSize(-SQLITE_CACHE_KIB);
+                cfg.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(SQLITE_MMAP_BYTES));
                 cfg.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
                 cfg.enforceForeignKeys(true);
                 cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -946,6 +957,14 @@ final class JdbcReportStore implements ReportStore {
             }
             return new RetentionResult(blobs, reports, records);
         });
+    }
+
+    /** The value of an SQLite {@code PRAGMA} on the store's own connection (tests check its settings). */
+    long sqlitePragma(String name) {
+        if (dialect != Dialect.SQLITE || !name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not an SQLite pragma of this store: " + name);
+        }
+        return read("reading PRAGMA " + name, () -> count("PRAGMA " + name));
     }
 
     @Override

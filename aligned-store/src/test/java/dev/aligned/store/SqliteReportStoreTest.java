@@ -26,6 +26,14 @@ class SqliteReportStoreTest extends ReportStoreContract {
     }
 
     @Test
+    void theStoresConnectionHasTheLargeCacheAndMemoryMapTheFullYearImportWasMeasuredWith() {
+        JdbcReportStore s = (JdbcReportStore) store;
+        assertEquals(-JdbcReportStore.SQLITE_CACHE_KIB, s.sqlitePragma("cache_size"), "256 MiB, in KiB (negative)");
+        assertEquals(JdbcReportStore.SQLITE_MMAP_BYTES, s.sqlitePragma("mmap_size"));
+        assertEquals(2, s.sqlitePragma("synchronous"), "FULL: a commit is on disk");
+    }
+
+    @Test
     void theDatabaseFileIsCreatedWithItsDirectoryAndRunsInWalMode() throws Exception {
         Path file = dir.resolve("nested/dirs/aligned.db");
         assertTrue(Files.isRegularFile(file));
