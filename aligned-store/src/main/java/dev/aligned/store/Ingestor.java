@@ -238,7 +238,7 @@ public final class Ingestor {
         if (bytes.length > maxInputBytes) {
             return grew(source);
         }
-        return ReportStore.Input.of(source, bytes, reader.read(source, new ByteArrayInputStream(bytes)));
+        return ReportStore.Input.parsed(source, bytes, b -> reader.read(source, new ByteArrayInputStream(b)));
     }
 
     /** The result of an input whose bytes were already parsed: its earlier reports, as duplicates. */

@@ -354,17 +354,19 @@ final class JdbcReportStore implements ReportStore {
     @Override
     public List<IngestResult> archiveAndStore(java.util.Iterator<Input> inputs) {
         java.util.Objects.requireNonNull(inputs, "inputs");
-        List<Input> taken = new ArrayList<>(); // what a retried transaction (PostgreSQL deadlock) writes again
+        // what a retried transaction (PostgreSQL deadlock) writes again: the bytes of each input, parsed again
+        // on a retry (Input.again), so that the written inputs' reports are garbage once their rows are written
+        List<java.util.function.Supplier<Input>> taken = new ArrayList<>();
         return tx("archiving and storing a batch of inputs", () -> {
             long now = clock.millis();
             List<IngestResult> out = new ArrayList<>();
             for (int i = 0; ; i++) {
                 Input in;
                 if (i < taken.size()) {
-                    in = taken.get(i);
+                    in = taken.get(i).get();
                 } else if (inputs.hasNext()) {
                     in = inputs.next();
-                    taken.add(in);
+                    taken.add(in.again());
                 } else {
                     break;
                 }

@@ -83,10 +83,14 @@ public interface ReportStore extends AutoCloseable {
         private final List<ReportResult> results;
         private final java.util.Map<dev.aligned.report.AggregateReport, JdbcReportStore.Prepared> prepared =
                 new java.util.IdentityHashMap<>();
+        /** What parses the bytes again for a retried transaction, or null: the input is then kept whole. */
+        private final java.util.function.Function<byte[], List<ReportResult>> parser;
 
-        private Input(String source, byte[] bytes, List<ReportResult> results) {
+        private Input(String source, byte[] bytes, List<ReportResult> results,
+                java.util.function.Function<byte[], List<ReportResult>> parser) {
             this.source = Objects.requireNonNull(source, "source");
             this.bytes = Objects.requireNonNull(bytes, "bytes");
+            this.parser = parser;
             this.results = List.copyOf(results);
             this.sha256 = ContentDigest.hex(bytes);
             this.compressed = JdbcReportStore.gzip(bytes);
@@ -99,7 +103,32 @@ public interface ReportStore extends AutoCloseable {
 
         /** An input named {@code source} (as in outcomes and errors), its bytes and their parse results. */
         public static Input of(String source, byte[] bytes, List<ReportResult> results) {
-            return new Input(source, bytes, results);
+            return new Input(source, bytes, results, null);
+        }
+
+        /**
+         * An input parsed by {@code parser}, which can parse the same bytes again: a transaction of
+         * {@link #archiveAndStore} that has written it keeps only its bytes ({@link #again}), so a transaction's
+         * memory is bounded by its bytes rather than by its parsed reports.
+         */
+        static Input parsed(String source, byte[] bytes, java.util.function.Function<byte[], List<ReportResult>> parser) {
+            return new Input(source, bytes, parser.apply(bytes), Objects.requireNonNull(parser, "parser"));
+        }
+
+        /**
+         * What a transaction keeps of this input once written, in case it is retried (a PostgreSQL deadlock): for
+         * an input made by {@link #parsed}, its source, bytes and parser only (no reports, packs or sums), parsed
+         * again when asked for; otherwise the input itself.
+         */
+        java.util.function.Supplier<Input> again() {
+            if (parser == null) {
+                Input whole = this;
+                return () -> whole;
+            }
+            String s = source;
+            byte[] b = bytes;
+            java.util.function.Function<byte[], List<ReportResult>> p = parser;
+            return () -> parsed(s, b, p);
         }
 
         public String source() {

@@ -136,6 +136,59 @@ abstract class ReportStoreContract {
     }
 
     @Test
+    void aRetriedBatchParsesTheInputsItHadWrittenAgainAndStoresEachOnce() throws IOException {
+        // a transaction of archiveAndStore keeps only the bytes of the inputs it has written; when it is retried
+        // (a PostgreSQL deadlock or serialization failure: here injected by the inputs, after two of three), those
+        // inputs are parsed again from their bytes and everything is stored exactly once
+        List<String> names = List.of("parsedmarc/extract_report/nice-input.xml",
+                "parsedmarc/aggregate/example.net!example.com!1529366400!1529452799.xml",
+                "opendmarc/good.com!example.com!1337270400!1337356799.xml");
+        dev.aligned.report.ReportReader reader = dev.aligned.report.ReportReader.create();
+        java.util.concurrent.atomic.AtomicInteger parses = new java.util.concurrent.atomic.AtomicInteger();
+        List<ReportStore.Input> inputs = new ArrayList<>();
+        for (String n : names) {
+            inputs.add(ReportStore.Input.parsed(n, bytes(n), b -> {
+                parses.incrementAndGet();
+                return reader.read(n, new java.io.ByteArrayInputStream(b));
+            }));
+        }
+        java.util.Iterator<ReportStore.Input> it = new java.util.Iterator<>() {
+            int next;
+            boolean failed;
+
+            @Override
+            public boolean hasNext() {
+                if (next == 2 && !failed) {
+                    failed = true;
+                    throw new IllegalStateException("injected", new java.sql.SQLException(
+                            "could not serialize access (injected)", "40001"));
+                }
+                return next < inputs.size();
+            }
+
+            @Override
+            public ReportStore.Input next() {
+                return inputs.get(next++);
+            }
+        };
+        List<IngestResult> results = store.archiveAndStore(it);
+
+        assertEquals(names, results.stream().map(IngestResult::source).toList());
+        for (IngestResult r : results) {
+            assertEquals(1, r.newReports(), r.toString());
+            assertFalse(r.alreadyArchived(), "the first attempt was rolled back: " + r);
+        }
+        assertEquals(names.size() + 2, parses.get(), "each input parsed once, the two written before the retry twice");
+        StoreStats s = store.stats();
+        assertEquals(3, s.reports());
+        assertEquals(3, s.blobs());
+        assertEquals(results.stream().mapToLong(IngestResult::records).sum(), s.records());
+        List<ExportRow> rows = new ArrayList<>();
+        store.export(ExportQuery.all(), rows::add);
+        assertEquals(s.records(), rows.size());
+    }
+
+    @Test
     void theSameBytesTwiceAreArchivedAndStoredOnce() throws IOException {
         byte[] b = bytes("parsedmarc/extract_report/nice-input.xml");
         IngestResult first = ingestor.ingest("inbox/1.xml", b);

@@ -37,6 +37,38 @@ class StoreUnitsTest {
     }
 
     @Test
+    void whatABatchKeepsOfAWrittenInputIsItsBytesAndTheSameInputParsedAgain() throws Exception {
+        byte[] xml = utf8(xml("google.com", "r1", "example.com", 1_700_000_000L, 1_700_086_399L,
+                java.util.stream.IntStream.range(0, 20).mapToObj(i -> new Rec("192.0.2." + i, 3, "none", "pass", "fail"))
+                        .toList()));
+        ReportReader reader = ReportReader.create();
+        ReportStore.Input in = ReportStore.Input.parsed("r1.xml", xml, b -> reader.read("r1.xml", new ByteArrayInputStream(b)));
+        AggregateReport report = (AggregateReport) ((ReportResult.Parsed) in.results().get(0)).report();
+        java.lang.ref.WeakReference<AggregateReport> parsed = new java.lang.ref.WeakReference<>(report);
+        java.util.function.Supplier<ReportStore.Input> kept = in.again();
+        String sha = in.sha256();
+        JdbcReportStore.Prepared prepared = in.prepared().get(report);
+        String digest = prepared.content();
+        in = null;
+        report = null;
+        prepared = null;
+        for (int i = 0; i < 20 && parsed.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertEquals(null, parsed.get(), "the kept supplier must not hold the parsed report");
+
+        ReportStore.Input again = kept.get();
+        AggregateReport reparsed = (AggregateReport) ((ReportResult.Parsed) again.results().get(0)).report();
+        assertEquals(sha, again.sha256());
+        assertEquals(20, again.records());
+        assertEquals(digest, again.prepared().get(reparsed).content(), "the same content digest");
+
+        ReportStore.Input whole = ReportStore.Input.of("r1.xml", xml, again.results());
+        assertTrue(whole.again().get() == whole, "an input without a parser is kept whole");
+    }
+
+    @Test
     void compressedInputIsArchivedInStoredBlocksAndPlainInputIsDeflated() throws Exception {
         byte[] xml = utf8(xml("google.com", "r1", "example.com", 1_700_000_000L, 1_700_086_399L,
                 java.util.stream.IntStream.range(0, 50).mapToObj(i -> new Rec("192.0.2." + i, 3, "none", "pass", "fail"))
