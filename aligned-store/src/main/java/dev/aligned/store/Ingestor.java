@@ -54,13 +54,13 @@ public final class Ingestor {
     }
 
     /** A transaction of {@link #ingestAll} is committed once it holds this many records... */
-    static final int BATCH_RECORDS = 100_000;
+    static final int BATCH_RECORDS = 250_000;
     /** ... or this many files ... */
     static final int BATCH_FILES = 256;
     /** ... or this many bytes of input ... */
     static final long BATCH_BYTES = 64L << 20;
     /** ... or when it has been open this long, whichever comes first. */
-    static final long BATCH_NANOS = 2_000_000_000L;
+    static final long BATCH_NANOS = 5_000_000_000L;
 
     /**
      * Ingests {@code files} in order, handing each result to {@code each} on the calling thread once it is
@@ -70,9 +70,10 @@ public final class Ingestor {
      * calling thread stores the previous ones, so on two cores an import costs about the slower of parse and store
      * rather than their sum. At most two parsed files wait between the two;</li>
      * <li>files are committed together ({@link ReportStore#archiveAndStore}: one transaction, one fsync, for up to
-     * 256 files, 100,000 records, 64 MiB of input or two seconds, whichever comes first) instead of two
-     * transactions per file. The rows of a report are written as it arrives; the transaction keeps the files it
-     * wrote until the commit (a PostgreSQL deadlock retries it), which bounds memory by the same limits.</li>
+     * 256 files, 250,000 records, 64 MiB of input or five seconds, whichever comes first) instead of two
+     * transactions per file. The rows of a report are written as it arrives; the transaction then keeps only the
+     * bytes of the files it wrote (a PostgreSQL deadlock retries it: they are parsed again), so its memory is
+     * bounded by the 64 MiB of input, not by its parsed reports.</li>
      * </ul>
      * Exactly once: a transaction's blobs and reports commit together. A crash (kill -9) before the commit leaves
      * nothing of its files in the store, and importing the same files again stores them; files committed before
