@@ -41,7 +41,7 @@ import java.util.zip.GZIPOutputStream;
  * <pre>
  * ./mvnw -B -pl aligned-bench -am package -DskipTests
  * java -Xmx1g -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.store.StoreImportBench \
- *      --records 10000000 --per-report 5000 --dir /tmp/aligned-store-bench --peer-reports 4
+ *      --records 10000000 --per-report 5000 --dir /tmp/aligned-store-bench --peer-reports 4 [--pg-shared-buffers 2GB]
  * </pre>
  */
 public final class StoreImportBench {
@@ -55,6 +55,7 @@ public final class StoreImportBench {
     private boolean postgres = true;
     private boolean pgWithoutForeignKeys;
     private boolean pipeline = true;
+    private String pgSharedBuffers = "128MB";
 
     private StoreImportBench() {
     }
@@ -70,6 +71,7 @@ public final class StoreImportBench {
                 case "--no-sqlite" -> b.sqlite = false;
                 case "--no-postgres" -> b.postgres = false;
                 case "--pg-without-foreign-keys" -> b.pgWithoutForeignKeys = true; // what-if: RI trigger cost
+                case "--pg-shared-buffers" -> b.pgSharedBuffers = args[++i]; // e.g. 2GB, as a production server
                 case "--sequential" -> b.pipeline = false; // Ingestor.ingest file by file, no parse/store overlap
                 default -> {
                     System.err.println("usage: StoreImportBench [--records N] [--per-report N] [--dir DIR] "
@@ -131,8 +133,9 @@ public final class StoreImportBench {
         if (postgres) {
             Path bin = PostgresServer.findBinaries().orElseThrow(() -> new IllegalStateException(
                     "PostgreSQL is not installed: apt-get install postgresql, or run with --no-postgres"));
-            try (PostgresServer pg = PostgresServer.startDurable(bin, List.of("shared_buffers=128MB"))) {
+            try (PostgresServer pg = PostgresServer.startDurable(bin, List.of("shared_buffers=" + pgSharedBuffers))) {
                 String url = pg.createDatabase();
+                System.out.println("PostgreSQL 15, fsync on, shared_buffers=" + pgSharedBuffers);
                 if (pgWithoutForeignKeys) {
                     ReportStore.builder().url(url).build().close(); // migrate, then drop the record-level FKs
                     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
