@@ -459,10 +459,15 @@ final class JdbcReportStore implements ReportStore {
             String domain = DomainKey.of(a.policy().domain());
             int day = a.metadata().dateRange().map(dr -> (int) Math.floorDiv(dr.begin().getEpochSecond(), 86400L))
                     .orElse(0);
-            // the rollup sums taken inside the digest's pass: each record's objects are read from memory once
+            // the rollup sums and the packs taken inside the digest's pass: each record's objects are read from
+            // memory once
             AnalysisRollups.Summer sums = new AnalysisRollups.Summer(domain, a.policy());
-            String content = ContentDigest.of(a, sums::add);
-            return new Prepared(domain, day, content, sums.finish(), RecordPack.pack(a.records()));
+            RecordPack.Packer packer = new RecordPack.Packer(a.records().size());
+            String content = ContentDigest.of(a, r -> {
+                sums.add(r);
+                packer.add(r);
+            });
+            return new Prepared(domain, day, content, sums.finish(), packer.finish());
         }
     }
 

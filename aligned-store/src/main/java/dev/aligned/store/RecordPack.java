@@ -70,9 +70,25 @@ final class RecordPack {
      * key order, the primary key's pages fill up (unsorted, SQLite's file was 3% larger: docs/benchmarks.md).
      */
     static List<Pack> pack(List<ReportRecord> records) {
-        Map<String, Encoder> byIp = new HashMap<>(Math.max(16, records.size()));
-        int seq = 0;
-        for (ReportRecord r : records) {
+        Packer packer = new Packer(records.size());
+        records.forEach(packer::add);
+        return packer.finish();
+    }
+
+    /**
+     * {@link #pack} one record at a time, so that it can run in the same pass over a report as the content digest
+     * and the rollup sums (each record's objects read from memory once).
+     */
+    static final class Packer {
+        private final Map<String, Encoder> byIp;
+        private int seq;
+
+        Packer(int records) {
+            byIp = new HashMap<>(Math.max(16, records));
+        }
+
+        /** Adds the next record of the report (seq = its position + 1). */
+        void add(ReportRecord r) {
             seq++;
             PolicyEvaluated pe = r.row().policyEvaluated();
             Encoder e = byIp.computeIfAbsent(r.row().sourceIp(), ip -> new Encoder());
@@ -90,10 +106,14 @@ final class RecordPack {
                         .orElse(null), s.humanResult().orElse(null));
             }
         }
-        List<Pack> out = new ArrayList<>(byIp.size());
-        byIp.forEach((ip, e) -> out.add(new Pack(ip, e.records, e.messages, e.toBytes())));
-        out.sort((a, b) -> a.sourceIp().compareTo(b.sourceIp()));
-        return out;
+
+        /** The packs of the records added, ordered by source IP. */
+        List<Pack> finish() {
+            List<Pack> out = new ArrayList<>(byIp.size());
+            byIp.forEach((ip, e) -> out.add(new Pack(ip, e.records, e.messages, e.toBytes())));
+            out.sort((a, b) -> a.sourceIp().compareTo(b.sourceIp()));
+            return out;
+        }
     }
 
     /** Packs stored records (any order: sorted by seq here), as the upgrade from schema 8 reads them. */

@@ -27,6 +27,14 @@ public final class PrepareProbe {
         return summer.finish() == null ? "" : digest;
     }
 
+    /**
+     * The digest and the sums in one pass, then the record packs in a second pass over the records (how
+     * {@link ReportStore.Input} did it before the packs joined the digest's pass); returns the packs.
+     */
+    public static Object prepareWithPacksApart(AggregateReport a) {
+        return digestAndSum(a).isEmpty() ? null : RecordPack.pack(a.records());
+    }
+
     /** The rollup sums alone. */
     public static Object sum(AggregateReport a) {
         return AnalysisRollups.sum(DomainKey.of(a.policy().domain()), a.policy(), a.records());

@@ -17,8 +17,10 @@ import java.util.Locale;
  * {@link PrepareBench}'s wall time): each round gunzips and parses a synthetic report of 5,000 records (seed 42,
  * as {@code StoreImportBench} writes them), then computes its content digest, then its rollup sums, as
  * {@code ReportStore.Input} does, timing the three steps apart; then parses the same bytes again and times the
- * digest and sums computed in one pass over the records ({@code AnalysisRollups.Summer}). Prints the medians of
- * the rounds after the warm-up and the extras' share of the parse.
+ * digest and sums computed in one pass over the records ({@code AnalysisRollups.Summer}); then, each on a report
+ * parsed again, the digest and sums in one pass with the record packs in a second one, and all three in one pass
+ * ({@code JdbcReportStore.Prepared.of}). Prints the medians of the rounds after the warm-up and the extras' share of
+ * the parse.
  *
  * <pre>
  * java -cp aligned-bench/target/benchmarks.jar dev.aligned.bench.store.PrepareCpuTime [RECORDS [ROUNDS]]
@@ -39,7 +41,7 @@ public final class PrepareCpuTime {
         }
         ReportReader reader = ReportReader.withLimits(ReportLimits.defaults().withMaxRecords(Long.MAX_VALUE));
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long[][] t = new long[4][rounds];
+        long[][] t = new long[6][rounds];
         long sink = 0;
         for (int k = 0; k < warmup + rounds; k++) {
             long t0 = mx.getCurrentThreadCpuTime();
@@ -55,15 +57,27 @@ public final class PrepareCpuTime {
             long t4 = mx.getCurrentThreadCpuTime();
             sink += PrepareProbe.digestAndSum(a).charAt(0);
             long t5 = mx.getCurrentThreadCpuTime();
+            r = reader.read("r.xml.gz", new ByteArrayInputStream(gz[k % gz.length])).get(0);
+            a = (AggregateReport) ((ReportResult.Parsed) r).report();
+            long t6 = mx.getCurrentThreadCpuTime();
+            sink += System.identityHashCode(PrepareProbe.prepareWithPacksApart(a)) & 1;
+            long t7 = mx.getCurrentThreadCpuTime();
+            r = reader.read("r.xml.gz", new ByteArrayInputStream(gz[k % gz.length])).get(0);
+            a = (AggregateReport) ((ReportResult.Parsed) r).report();
+            long t8 = mx.getCurrentThreadCpuTime();
+            sink += System.identityHashCode(PrepareProbe.prepare(a)) & 1;
+            long t9 = mx.getCurrentThreadCpuTime();
             if (k >= warmup) {
+                t[4][k - warmup] = t7 - t6;
+                t[5][k - warmup] = t9 - t8;
                 t[0][k - warmup] = t1 - t0;
                 t[1][k - warmup] = t2 - t1;
                 t[2][k - warmup] = t3 - t2;
                 t[3][k - warmup] = t5 - t4;
             }
         }
-        double[] ms = new double[4];
-        for (int i = 0; i < 4; i++) {
+        double[] ms = new double[6];
+        for (int i = 0; i < 6; i++) {
             Arrays.sort(t[i]);
             ms[i] = t[i][rounds / 2] / 1e6;
         }
@@ -71,5 +85,8 @@ public final class PrepareCpuTime {
                 + "digest %.2f ms (%.0f%%), sums %.2f ms (%.0f%%), together %.0f%% of the parse; in one pass %.2f ms "
                 + "(%.0f%%)%n", records, rounds, sink % 10, ms[0], ms[1], 100 * ms[1] / ms[0], ms[2],
                 100 * ms[2] / ms[0], 100 * (ms[1] + ms[2]) / ms[0], ms[3], 100 * ms[3] / ms[0]);
+        System.out.printf(Locale.ROOT, "with the record packs: digest and sums in one pass, packs in a second %.2f ms "
+                + "(%.0f%%); all three in one pass (Prepared.of) %.2f ms (%.0f%%)%n", ms[4], 100 * ms[4] / ms[0], ms[5],
+                100 * ms[5] / ms[0]);
     }
 }
