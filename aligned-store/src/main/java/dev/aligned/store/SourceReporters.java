@@ -16,8 +16,8 @@ import java.util.List;
  * <p>Since schema 10 they are read, not written at import (issue 7: the {@code source_reporters} upsert was ~5 of
  * ~41 µs of the store's CPU per imported record). A report covers one day and has one reporter, and it has one
  * record pack per source IP ({@code record_packs}, schema 9), so the IP's packs in the period, an index range of
- * {@code record_packs_source (domain, source_ip, day, report_id)} joined with their reports, give the numbers
- * directly. {@code source_reporters} keeps what the packs no longer give: retention moves the counts of the packs
+ * {@code record_packs_source (domain, source_ip, day, report_id, messages)} joined with their reports, give the
+ * numbers directly. {@code source_reporters} keeps what the packs no longer give: retention moves the counts of the packs
  * it deletes into it, in the same transaction ({@link #KEEP_PURGED}), and schema 10 left in it what it counted
  * beyond the packs then stored (reports whose records had been purged).
  *
