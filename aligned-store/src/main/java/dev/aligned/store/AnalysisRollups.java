@@ -27,9 +27,11 @@ import java.util.TreeMap;
 
 /**
  * The rollups the analysis stage reads ({@code daily_totals}, {@code source_days}, {@code dkim_selectors}; schema
- * V3, and {@code source_reporters}; V7), added in the transaction that stores a report. Alignment is recomputed here from {@code auth_results}: a passing DKIM
- * signature or SPF check whose domain equals the From domain (strict) or shares its registrable domain by the
- * public suffix list (relaxed), as the report's {@code adkim}/{@code aspf} say (relaxed when absent).
+ * V3), added in the transaction that stores a report. (The reporters of a source, V7's {@code source_reporters},
+ * are read from the record packs since schema 10: {@link SourceReporters}.) Alignment is recomputed here from the
+ * auth results: a passing DKIM signature or SPF check whose domain equals the From domain (strict) or shares its
+ * registrable domain by the public suffix list (relaxed), as the report's {@code adkim}/{@code aspf} say (relaxed
+ * when absent).
  */
 final class AnalysisRollups {
     static final int MAX_DKIM = 4;
@@ -208,25 +210,20 @@ final class AnalysisRollups {
     /**
      * One report's rollup rows, summed in memory, each table's rows in key order (concurrent writers lock rows in
      * the same order): {@code totals} and {@code selectors} by key, {@code sources} by source IP then key hash,
-     * {@code byIp} by source IP. Pure computation: {@link ReportStore.Input} does it on the parsing thread, outside
+     * Pure computation: {@link ReportStore.Input} does it on the parsing thread, outside
      * the store's transaction.
      */
-    record Sums(Map<TotalKey, long[]> totals, List<SourceRow> sources, Map<String, long[]> selectors,
-            List<IpMessages> byIp) {
+    record Sums(Map<TotalKey, long[]> totals, List<SourceRow> sources, Map<String, long[]> selectors) {
     }
 
     /** A {@code source_days} row of one report: its facts (with the source IP), key hash, messages and records. */
     record SourceRow(Facts facts, String hash, long messages, long records) {
     }
 
-    /** A {@code source_reporters} row of one report: a source IP and its messages. */
-    record IpMessages(String ip, long messages) {
-    }
-
     /** Adds the records of one report. */
-    static void add(Connection conn, String domain, int day, String orgName, PolicyPublished p,
-            List<ReportRecord> records) throws SQLException {
-        write(conn, domain, day, orgName, sum(domain, p, records));
+    static void add(Connection conn, String domain, int day, PolicyPublished p, List<ReportRecord> records)
+            throws SQLException {
+        write(conn, domain, day, sum(domain, p, records));
     }
 
     /**
@@ -312,10 +309,8 @@ final class AnalysisRollups {
             } else {
                 java.util.Arrays.sort(byIp, (a, b) -> a.ip.compareTo(b.ip));
             }
-            List<IpMessages> ipRows = new ArrayList<>(byIp.length);
             List<SourceRow> sources = new ArrayList<>(byIp.length);
             for (IpEntry e : byIp) {
-                ipRows.add(new IpMessages(e.ip, e.messages));
                 e.rows(sources);
             }
             if (nul) {
@@ -323,7 +318,7 @@ final class AnalysisRollups {
                 // address's order then the hash's
                 sources.sort((a, b) -> compareJoined(a.facts().sourceIp(), a.hash(), b.facts().sourceIp(), b.hash()));
             }
-            return new Sums(totals, List.copyOf(sources), selectors, List.copyOf(ipRows));
+            return new Sums(totals, List.copyOf(sources), selectors);
         }
     }
 
@@ -514,12 +509,11 @@ final class AnalysisRollups {
     }
 
     /**
-     * One source IP of a report: its messages, and its {@code source_days} rows, one per key, with the facts of
-     * the first record that had the key (as the rows were kept before).
+     * One source IP of a report: its {@code source_days} rows, one per key, with the facts of the first record
+     * that had the key (as the rows were kept before).
      */
     private static final class IpEntry {
         final String ip;
-        long messages;
         private String lastKey;
         private int last;
         private final List<String> keys = new ArrayList<>(2);
@@ -549,7 +543,6 @@ final class AnalysisRollups {
         }
 
         void add(Shape s, long n) {
-            messages += n;
             int i;
             if (s.key == lastKey) {
                 i = last;
@@ -609,11 +602,10 @@ final class AnalysisRollups {
     }
 
     /** Adds one report's sums to the rollup tables. */
-    static void write(Connection conn, String domain, int day, String orgName, Sums sums) throws SQLException {
+    static void write(Connection conn, String domain, int day, Sums sums) throws SQLException {
         Map<TotalKey, long[]> totals = sums.totals();
         List<SourceRow> sources = sums.sources();
         Map<String, long[]> selectors = sums.selectors();
-        List<IpMessages> byIp = sums.byIp();
         if (!selectors.isEmpty()) {
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO dkim_selectors (domain, d, selector, "
                     + "messages, passed, last_day) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (domain, d, selector) DO UPDATE "
@@ -678,28 +670,6 @@ final class AnalysisRollups {
                 ps.setString(++i, f.reasons());
                 ps.setLong(++i, s.messages());
                 ps.setLong(++i, s.records());
-                ps.addBatch();
-                if (++pending == 500) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO source_reporters (domain, day, source_ip, "
-                + "org_name, reports, messages) VALUES (?, ?, ?, ?, 1, ?) "
-                + "ON CONFLICT (domain, source_ip, day, org_name) DO UPDATE SET "
-                + "reports = source_reporters.reports + 1, "
-                + "messages = source_reporters.messages + excluded.messages")) {
-            int pending = 0;
-            for (IpMessages e : byIp) {
-                ps.setString(1, domain);
-                ps.setInt(2, day);
-                ps.setString(3, e.ip());
-                ps.setString(4, orgName);
-                ps.setLong(5, e.messages());
                 ps.addBatch();
                 if (++pending == 500) {
                     ps.executeBatch();

@@ -574,7 +574,7 @@ final class JdbcReportStore implements ReportStore {
             insertPacks(id, domain, day, prep.packs());
         }
         if (inRollups) {
-            AnalysisRollups.write(conn, domain, day, m.orgName(), prep.sums());
+            AnalysisRollups.write(conn, domain, day, prep.sums());
         }
         return conflictOf == null
                 ? new ReportOutcome.New(source, a.kind(), a.records().size())
@@ -949,6 +949,12 @@ final class JdbcReportStore implements ReportStore {
                         rs.next();
                         records = rs.getLong(1);
                     }
+                }
+                // the reporters of each source (SourceReporters) are counted from the packs of the reports in the
+                // rollups while they last: what they count moves into source_reporters before they go (schema 10)
+                try (PreparedStatement ps = conn.prepareStatement(SourceReporters.KEEP_PURGED)) {
+                    ps.setInt(1, cutoffDay);
+                    ps.executeUpdate();
                 }
                 try (PreparedStatement ps = conn.prepareStatement(
                         "DELETE FROM record_packs WHERE report_id IN (" + old + ")")) {

@@ -29,13 +29,16 @@ final class V9__record_packs extends BaseJavaMigration {
         this.dialect = dialect;
     }
 
-    /** Flyway over {@code ds} with the SQL migrations, their placeholders, and this migration. */
+    /**
+     * Flyway over {@code ds} with the SQL migrations, their placeholders, this migration and
+     * {@link V10__source_reporters_from_packs}.
+     */
     static org.flywaydb.core.Flyway flyway(ClassLoader loader, javax.sql.DataSource ds, Dialect dialect) {
         return org.flywaydb.core.Flyway.configure(loader)
                 .dataSource(ds)
                 .locations("classpath:db/migration")
                 .placeholders(dialect.placeholders())
-                .javaMigrations(new V9__record_packs(dialect))
+                .javaMigrations(new V9__record_packs(dialect), new V10__source_reporters_from_packs(dialect))
                 .load();
     }
 

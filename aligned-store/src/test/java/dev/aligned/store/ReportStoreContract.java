@@ -546,7 +546,7 @@ abstract class ReportStoreContract {
     }
 
     @Test
-    void schemaEightAndNineKeepTheRowsAndRollupNumbersOfASchemaSevenDatabase() throws Exception {
+    void schemaEightToTenKeepTheRowsRollupNumbersAndReportersOfASchemaSevenDatabase() throws Exception {
         // rows as the store writes them, for two domains, two days, several sources, results and reporters
         for (int i = 0; i < 8; i++) {
             String domain = i % 2 == 0 ? "example.com" : "old.example";
@@ -570,9 +570,11 @@ abstract class ReportStoreContract {
                 + "FROM daily_rollups ORDER BY domain, day, source_ip, disposition, dkim, spf";
         List<String> rollupsBefore = strings(v7, rollupSql);
         Map<String, List<String>> before = new TreeMap<>();
-        for (String t : List.of("source_days", "source_reporters", "reports")) {
+        for (String t : List.of("source_days", "reports")) {
             before.put(t, strings(v7, "SELECT * FROM " + t + " ORDER BY 1, 2, 3, 4"));
         }
+        List<String> reportersBefore = legacyReporters(v7);
+        assertTrue(reportersBefore.size() > 10, reportersBefore.toString());
         RecordRows rowsBefore = recordRows(v7);
         assertTrue(rollupsBefore.size() > 10, rollupsBefore.toString());
         assertEquals(24, rowsBefore.records().size());
@@ -581,7 +583,7 @@ abstract class ReportStoreContract {
         ReportStore migrated = ReportStore.builder().url(v7).clock(clock).onUpgrade(told::add).build();
         opened.add(migrated);
         String display = v7.contains("?") ? v7.substring(0, v7.indexOf('?')) : v7;
-        assertEquals(List.of("upgrading the schema of " + display + " from version 7 to 9 (minutes on a large store; "
+        assertEquals(List.of("upgrading the schema of " + display + " from version 7 to 10 (minutes on a large store; "
                 + "each version is one transaction, so an interruption leaves the previous version intact)"), told);
         List<String> again = new ArrayList<>();
         ReportStore.builder().url(v7).clock(clock).onUpgrade(again::add).build().close();
@@ -594,6 +596,8 @@ abstract class ReportStoreContract {
             assertEquals(e.getValue(), strings(v7, "SELECT * FROM " + e.getKey() + " ORDER BY 1, 2, 3, 4"), e.getKey());
         }
         assertEquals(rowsBefore, recordRows(v7), "every record and auth result, from the packs");
+        assertEquals(reportersBefore, pageReporters(v7, reportersBefore), "the reporters, from the packs");
+        assertEquals(List.of(), strings(v7, "SELECT * FROM source_reporters"), "no record was purged: all in packs");
         boolean sqlite = v7.startsWith("jdbc:sqlite:");
         List<String> indexes = strings(v7, sqlite
                 ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record_packs' AND sql IS NOT NULL"
@@ -651,6 +655,7 @@ abstract class ReportStoreContract {
                 "source_days", "dkim_selectors", "source_reporters", "daily_rollups_legacy"));
         RecordRows rowsBefore = recordRows(v8);
         assertEquals(records, rowsBefore.records().size());
+        List<String> reportersBefore = legacyReporters(v8);
         assertTrue(rowsBefore.auths().stream().anyMatch(a -> a.contains("ünï.example|null|fail|null")),
                 rowsBefore.auths().toString());
         assertTrue(rowsBefore.records().stream().anyMatch(a -> a.endsWith("|example.com|null|to.example")),
@@ -660,8 +665,9 @@ abstract class ReportStoreContract {
         ReportStore migrated = ReportStore.builder().url(v8).clock(clock).onUpgrade(told::add).build();
         opened.add(migrated);
         assertEquals(1, told.size());
-        assertTrue(told.get(0).contains(" from version 8 to 9 "), told.get(0));
+        assertTrue(told.get(0).contains(" from version 8 to 10 "), told.get(0));
         assertEquals(rowsBefore, recordRows(v8), "every record and auth result, from the packs");
+        assertEquals(reportersBefore, pageReporters(v8, reportersBefore));
         assertEquals(records, migrated.stats().records());
         StringWriter csvAfter = new StringWriter();
         Exporter.write(migrated, ExportQuery.all(), ExportFormat.CSV, csvAfter);
@@ -674,24 +680,185 @@ abstract class ReportStoreContract {
                 .stream().mapToInt(Integer::parseInt).sum(), "one pack per report and source IP");
     }
 
+    @Test
+    void theReportersOfASourceAreTheSameBeforeAndAfterRetentionPurgesItsRecords() throws Exception {
+        clock.advance(Duration.ofDays(10)); // the reports' days are in the past
+        String ip = "192.0.2.1";
+        long day0 = LocalDate.of(2024, 6, 13).toEpochDay();
+        // three reporters over five days, each report with two records from the IP and one from another source
+        Map<String, long[]> expected = new TreeMap<>(); // org -> {reports, messages}
+        for (int d = 0; d < 5; d++) {
+            for (int o = 0; o < 3; o++) {
+                String org = "org" + o + ".example";
+                long n = 10L * d + o + 1;
+                assertEquals(1, ingestor.ingest("r" + d + o + ".xml", utf8(xml(org, "r-" + d + "-" + o,
+                        "example.com", BEGIN + d * 86400L, END + d * 86400L, List.of(
+                                new Rec(ip, n, "none", "pass", "fail"), new Rec("198.51.100." + o, 5, "none", "fail",
+                                        "fail"), new Rec(ip, 2, "quarantine", "fail", "fail"))))).newReports());
+                long[] e = expected.computeIfAbsent(org, k -> new long[2]);
+                e[0]++;
+                e[1] += n + 2;
+            }
+        }
+        // other content under org0's id of day 1, same period: kept flagged, not counted (in_rollups = 0)
+        IngestResult copy = ingestor.ingest("copy.xml", utf8(xml("org0.example", "r-1-0", "example.com",
+                BEGIN + 86400, END + 86400, List.of(new Rec(ip, 1000, "none", "pass", "pass")))));
+        assertFalse(assertInstanceOf(ReportOutcome.Conflict.class, copy.outcomes().get(0)).countedInRollups());
+        Map<String, long[]> got = new TreeMap<>();
+        for (SourceReporters.Row r : reporters(url, "example.com", ip, day0, day0 + 4)) {
+            got.put(r.orgName(), new long[] {r.reports(), r.messages()});
+        }
+        assertEquals(expected.keySet(), got.keySet());
+        expected.forEach((org, e) -> assertArrayEquals(e, got.get(org), org));
+        List<String> before = sourcePage(ip, day0);
+        assertEquals(List.of("org2.example|5|125", "org1.example|5|120", "org0.example|5|115"),
+                before.subList(0, 3), "most messages first");
+
+        // records kept 30 days: days 0 and 1 purged (31 days after day 1), then a late report for day 0, purged too
+        clock.advance(Duration.ofDays(31 - 10));
+        RetentionResult r = store.applyRetention(Retention.keep(3650, 30));
+        assertEquals(7, r.reportsPurged(), "six reports and the conflicting copy");
+        assertEquals(before, sourcePage(ip, day0));
+        assertFalse(strings(url, "SELECT * FROM source_reporters").isEmpty(), "the purged packs' counts are kept");
+        assertEquals(1, ingestor.ingest("late.xml", utf8(xml("org1.example", "late", "example.com", BEGIN, END,
+                List.of(new Rec(ip, 7, "none", "pass", "fail"))))).newReports());
+        List<String> withLate = sourcePage(ip, day0);
+        assertEquals("org1.example|6|127", withLate.stream().filter(x -> x.startsWith("org1.example|")).findFirst()
+                .orElseThrow().substring(0, 18), withLate.toString());
+        assertEquals(1, store.applyRetention(Retention.keep(3650, 30)).reportsPurged());
+        assertEquals(withLate, sourcePage(ip, day0), "added to the row the earlier purge kept");
+        clock.advance(Duration.ofDays(10));
+        assertEquals(9, store.applyRetention(Retention.keep(3650, 30)).reportsPurged());
+        assertEquals(0, store.stats().records());
+        assertEquals(withLate, sourcePage(ip, day0), "every pack purged");
+    }
+
     /**
-     * A new database migrated to schema {@code version} (7 or 8) holding this test's store: {@code tables} copied,
-     * and the records and auth results as rows of the old {@code records} and {@code auth_results} tables, as the
-     * store wrote them before schema 9 (unpacked from this store's record packs).
+     * The reporters of {@code ip} of example.com as the source page lists them, over days 0-4 after {@code day0},
+     * each day, and days 1-3: "org|reports|messages" (the period's rows in page order, then "day N:" lines).
+     */
+    private List<String> sourcePage(String ip, long day0) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        for (SourceReporters.Row r : reporters(url, "example.com", ip, day0, day0 + 4)) {
+            out.add(r.orgName() + "|" + r.reports() + "|" + r.messages());
+        }
+        for (int d = 0; d < 5; d++) {
+            for (SourceReporters.Row r : reporters(url, "example.com", ip, day0 + d, day0 + d)) {
+                out.add("day " + d + ": " + r.orgName() + "|" + r.reports() + "|" + r.messages());
+            }
+        }
+        for (SourceReporters.Row r : reporters(url, "example.com", ip, day0 + 1, day0 + 3)) {
+            out.add("days 1-3: " + r.orgName() + "|" + r.reports() + "|" + r.messages());
+        }
+        return out;
+    }
+
+    @Test
+    void aConflictingCopyOfAReportIsNotAmongTheReportersBeforeOrAfterRetention() throws Exception {
+        long day = LocalDate.of(2024, 6, 13).toEpochDay();
+        ingestor.ingest("a.xml", utf8(xml("reporter.example", "r-1", "example.com", BEGIN, END,
+                List.of(new Rec("192.0.2.1", 10, "none", "pass", "pass")))));
+        IngestResult b = ingestor.ingest("b.xml", utf8(xml("reporter.example", "r-1", "example.com", BEGIN, END,
+                List.of(new Rec("192.0.2.1", 15, "none", "pass", "pass"), new Rec("192.0.2.9", 4, "none", "pass",
+                        "pass")))));
+        assertFalse(assertInstanceOf(ReportOutcome.Conflict.class, b.outcomes().get(0)).countedInRollups());
+        assertEquals(List.of(new SourceReporters.Row("reporter.example", 1, 10)),
+                reporters(url, "example.com", "192.0.2.1", day, day));
+        assertEquals(List.of(), reporters(url, "example.com", "192.0.2.9", day, day), "only in the copy");
+
+        clock.advance(Duration.ofDays(40));
+        assertEquals(2, store.applyRetention(Retention.keep(3650, 30)).reportsPurged());
+        assertEquals(List.of(new SourceReporters.Row("reporter.example", 1, 10)),
+                reporters(url, "example.com", "192.0.2.1", day, day));
+        assertEquals(List.of(), reporters(url, "example.com", "192.0.2.9", day, day));
+        assertEquals(List.of("example.com|" + day + "|192.0.2.1|reporter.example|1|10"),
+                strings(url, "SELECT * FROM source_reporters"), "kept for the counted report only");
+    }
+
+    @Test
+    void schemaTenKeepsTheReportersOfASchemaNineDatabase() throws Exception {
+        // reports of two domains over three days, a conflicting copy, and records of the first day purged
+        clock.advance(Duration.ofDays(5));
+        for (int i = 0; i < 9; i++) {
+            String domain = i % 3 == 2 ? "other.example" : "example.com";
+            long begin = BEGIN + (i % 3) * 86400L;
+            assertEquals(1, ingestor.ingest("r" + i + ".xml", utf8(xml("org" + (i % 2) + ".example", "m-" + i,
+                    domain, begin, begin + 86399, List.of(new Rec("192.0.2." + (i % 4), 10 + i, "none", "pass", "fail"),
+                            new Rec("198.51.100.7", 3, "quarantine", "fail", "fail"),
+                            new Rec("192.0.2." + (i % 4), 1, "reject", "fail", "fail"))))).newReports());
+        }
+        IngestResult copy = ingestor.ingest("copy.xml", utf8(xml("org0.example", "m-0", "example.com", BEGIN,
+                END, List.of(new Rec("192.0.2.0", 500, "none", "pass", "pass")))));
+        assertFalse(assertInstanceOf(ReportOutcome.Conflict.class, copy.outcomes().get(0)).countedInRollups());
+        clock.advance(Duration.ofDays(25)); // day 0 is 31 days ago, day 1 30
+        assertEquals(4, store.applyRetention(Retention.keep(3650, 30)).reportsPurged());
+        List<String> keptByRetention = sorted(url, "SELECT * FROM source_reporters");
+        assertFalse(keptByRetention.isEmpty());
+
+        String v9 = legacyDatabase("9", List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "daily_totals",
+                "source_days", "dkim_selectors", "source_reporters", "daily_rollups_legacy"));
+        List<String> rowsBefore = sorted(v9, "SELECT * FROM source_reporters");
+        List<String> reportersBefore = legacyReporters(v9);
+        assertTrue(rowsBefore.size() > keptByRetention.size(), rowsBefore.toString());
+        assertTrue(reportersBefore.contains("example.com|192.0.2.0|org0.example|2|26"), reportersBefore.toString());
+        long records = store.stats().records();
+
+        List<String> told = new ArrayList<>();
+        ReportStore migrated = ReportStore.builder().url(v9).clock(clock).onUpgrade(told::add).build();
+        opened.add(migrated);
+        assertEquals(1, told.size());
+        assertTrue(told.get(0).contains(" from version 9 to 10 "), told.get(0));
+        assertEquals(rowsBefore, sorted(v9, REPORTER_FIGURES), "each day's rows, from packs and table");
+        assertEquals(reportersBefore, pageReporters(v9, reportersBefore), "what the source pages show");
+        assertEquals(keptByRetention, sorted(v9, "SELECT * FROM source_reporters"),
+                "the table keeps what a store at schema 10 throughout keeps: the counts of the purged packs");
+        assertEquals(records, migrated.stats().records());
+        if (v9.startsWith("jdbc:sqlite:")) {
+            assertTrue(strings(v9, "SELECT sql FROM sqlite_master WHERE name = 'source_reporters'").get(0)
+                    .endsWith("WITHOUT ROWID"));
+        } else {
+            assertEquals(List.of("source_reporters_pkey"), strings(v9, "SELECT conname FROM pg_constraint "
+                    + "WHERE conrelid = 'source_reporters'::regclass AND contype = 'p'"));
+        }
+
+        // the migrated store purges and imports as one created at schema 10
+        clock.advance(Duration.ofDays(1));
+        assertEquals(3, migrated.applyRetention(Retention.keep(3650, 30)).reportsPurged());
+        assertEquals(reportersBefore, pageReporters(v9, reportersBefore));
+        assertEquals(1, Ingestor.builder(migrated).build().ingest("new.xml", utf8(xml("org0.example", "after-10",
+                "example.com", BEGIN, END, List.of(new Rec("192.0.2.0", 100, "none", "pass", "fail"))))).newReports());
+        assertTrue(pageReporters(v9, reportersBefore).contains("example.com|192.0.2.0|org0.example|3|126"));
+    }
+
+    /**
+     * A new database migrated to schema {@code version} (7, 8 or 9) holding this test's store: {@code tables}
+     * copied, but {@code source_reporters} as the store wrote it before schema 10 (what the reporters read now: the
+     * packs' counts plus the table's); before schema 9, the records and auth results as rows of the old
+     * {@code records} and {@code auth_results} tables, as the store wrote them then (unpacked from this store's
+     * record packs); at schema 9, the record packs copied.
      */
     private String legacyDatabase(String version, List<String> tables) throws Exception {
         String scratch = currentUrl();
         String legacy = newDatabaseUrl();
+        Dialect dialect = Dialect.of(legacy);
         org.flywaydb.core.Flyway.configure(getClass().getClassLoader()).dataSource(legacy, null, null)
-                .locations("classpath:db/migration").placeholders(Dialect.of(legacy).placeholders()).target(version)
-                .load().migrate();
+                .locations("classpath:db/migration").placeholders(dialect.placeholders())
+                .javaMigrations(new V9__record_packs(dialect)).target(version).load().migrate();
         for (String t : tables) {
-            copyTable(scratch, legacy, t);
+            if (t.equals("source_reporters")) {
+                copyQuery(scratch, REPORTER_FIGURES, legacy, t);
+            } else {
+                copyTable(scratch, legacy, t);
+            }
         }
         if (legacy.startsWith("jdbc:postgresql:")) {
             sql(legacy, "SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT MAX(id) FROM reports))");
             sql(legacy, "SELECT setval(pg_get_serial_sequence('ingest_attempts', 'id'), "
                     + "(SELECT MAX(id) FROM ingest_attempts))");
+        }
+        if (version.equals("9")) {
+            copyTable(scratch, legacy, "record_packs");
+            return legacy;
         }
         try (java.sql.Connection a = java.sql.DriverManager.getConnection(scratch);
              java.sql.Connection b = java.sql.DriverManager.getConnection(legacy);
@@ -819,14 +986,19 @@ abstract class ReportStoreContract {
     }
 
     private static void copyTable(String from, String to, String table) throws java.sql.SQLException {
+        copyQuery(from, "SELECT * FROM " + table, to, table);
+    }
+
+    /** Inserts the rows of {@code query} (on {@code from}) into {@code table} of {@code to}, by column label. */
+    private static void copyQuery(String from, String query, String to, String table) throws java.sql.SQLException {
         try (java.sql.Connection a = java.sql.DriverManager.getConnection(from);
              java.sql.Connection b = java.sql.DriverManager.getConnection(to);
              java.sql.Statement st = a.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+             java.sql.ResultSet rs = st.executeQuery(query)) {
             int n = rs.getMetaData().getColumnCount();
             List<String> cols = new ArrayList<>();
             for (int i = 1; i <= n; i++) {
-                cols.add(rs.getMetaData().getColumnName(i));
+                cols.add(rs.getMetaData().getColumnLabel(i));
             }
             try (java.sql.PreparedStatement ins = b.prepareStatement("INSERT INTO " + table + " ("
                     + String.join(", ", cols) + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(n, "?"))
@@ -838,6 +1010,57 @@ abstract class ReportStoreContract {
                     ins.executeUpdate();
                 }
             }
+        }
+    }
+
+    /**
+     * The reporter counts of every domain, source IP, day and reporter, as {@code source_reporters} held them before
+     * schema 10 and as they are read since: the record packs of the reports counted in the rollups (one report
+     * each) plus the table (the packs purged by retention).
+     */
+    static final String REPORTER_FIGURES = "SELECT domain, day, source_ip, org_name, SUM(reports) AS reports, "
+            + "SUM(messages) AS messages FROM (SELECT p.domain AS domain, p.day AS day, p.source_ip AS source_ip, "
+            + "r.org_name AS org_name, 1 AS reports, p.messages AS messages FROM record_packs p "
+            + "JOIN reports r ON r.id = p.report_id WHERE r.in_rollups = 1 UNION ALL SELECT domain, day, source_ip, "
+            + "org_name, reports, messages FROM source_reporters) u GROUP BY domain, day, source_ip, org_name";
+
+    /** The rows of a query, sorted (the same order on both databases, whatever their collation). */
+    private static List<String> sorted(String url, String sql) throws java.sql.SQLException {
+        List<String> rows = new ArrayList<>(strings(url, sql));
+        rows.sort(null);
+        return rows;
+    }
+
+    /** "domain|ip|org|reports|messages" of a database before schema 10: its {@code source_reporters}, over all days. */
+    private static List<String> legacyReporters(String url) throws java.sql.SQLException {
+        return sorted(url, "SELECT domain, source_ip, org_name, SUM(reports), SUM(messages) FROM source_reporters "
+                + "GROUP BY domain, source_ip, org_name");
+    }
+
+    /**
+     * What the source pages show over all days for each domain and IP of {@code keys} ("domain|ip|…" rows), read
+     * with {@link SourceReporters#read}: "domain|ip|org|reports|messages", sorted.
+     */
+    private static List<String> pageReporters(String url, List<String> keys) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(keys.stream().map(k -> k.substring(0, k.indexOf('|',
+                k.indexOf('|') + 1))).toList())) {
+            String domain = key.substring(0, key.indexOf('|'));
+            String ip = key.substring(key.indexOf('|') + 1);
+            for (SourceReporters.Row r : reporters(url, domain, ip, 0, 999_999)) {
+                out.add(String.join("|", domain, ip, r.orgName(), Long.toString(r.reports()),
+                        Long.toString(r.messages())));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** {@link SourceReporters#read} on a new connection to {@code url}. */
+    private static List<SourceReporters.Row> reporters(String url, String domain, String ip, long fromDay, long toDay)
+            throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
+            return SourceReporters.read(c, domain, ip, fromDay, toDay, 500);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aligned.server.analysis;
 
+import dev.aligned.store.SourceReporters;
 import dev.aligned.store.StoredRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,10 +19,11 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The SQL of the analysis stage over a small pool of connections ({@link #MAX_CONNECTIONS}). Reads the V3 rollups ({@code daily_totals},
- * {@code source_days}) and V7 {@code source_reporters}; only {@link #source} reads raw records: the newest
- * {@link Analysis#MAX_DETAIL_RECORDS} of one IP, an index range scan on {@code record_packs_source} (schema 9). Results of the heavier
- * per-period queries are cached until a report is stored (the highest report id changes).
+ * The SQL of the analysis stage over a small pool of connections ({@link #MAX_CONNECTIONS}). Reads the V3 rollups
+ * ({@code daily_totals}, {@code source_days}); only {@link #source} reads record packs (schema 9), those of one IP
+ * through the index {@code record_packs_source}: its reporters ({@link SourceReporters}, one pack per report) and
+ * its newest {@link Analysis#MAX_DETAIL_RECORDS} records. Results of the heavier per-period queries are cached until
+ * a report is stored (the highest report id changes).
  */
 final class Queries implements AutoCloseable {
     private final Pool pool;
@@ -599,16 +601,10 @@ final class Queries implements AutoCloseable {
         SourceRow row = classifier.row(domain, f, name);
         return run("reading the records of " + ip, c -> {
             List<ReporterCount> reporters = new ArrayList<>();
-            // from the per-source reporter rollup (V7): a few rows per day, never the IP's raw records
-            try (PreparedStatement ps = c.prepareStatement("SELECT org_name, SUM(reports), SUM(messages) "
-                    + "FROM source_reporters WHERE domain = ? AND day >= ? AND day <= ? AND source_ip = ? "
-                    + "GROUP BY org_name ORDER BY 3 DESC, 1")) {
-                bind(ps, domain, p, ip);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        reporters.add(new ReporterCount(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-                    }
-                }
+            // from the IP's record packs (one per report, never its records) and what retention kept of them
+            for (SourceReporters.Row r : SourceReporters.read(c, domain, ip, p.fromEpochDay(), p.toEpochDay(),
+                    Analysis.MAX_SOURCE_ROWS)) {
+                reporters.add(new ReporterCount(r.orgName(), r.reports(), r.messages()));
             }
             // the auth results from the daily rollup of this IP (up to 4 DKIM and 2 SPF entries a record), not
             // from a join of raw records with auth_results: a busy IP has thousands of records a month

@@ -1,5 +1,6 @@
 package dev.aligned.server.web;
 
+import dev.aligned.store.SourceReporters;
 import dev.aligned.store.StoredRecord;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -166,11 +167,12 @@ final class Queries {
     SourceDetail source(String domain, String ip, Period p) {
         return db.read(c -> {
             List<RecordRow> records = sourceRecords(c, db.sqlite(), domain, ip, p);
-            // both from rollups keyed by (domain, source_ip, day): a few rows a day, never the IP's raw records
-            List<Reporter> reporters = WebDb.query(c, "SELECT org_name, SUM(reports), SUM(messages) "
-                    + "FROM source_reporters WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ? "
-                    + "GROUP BY org_name ORDER BY 3 DESC, 1 LIMIT " + MAX_ROWS,
-                    rs -> new Reporter(rs.getString(1), rs.getLong(2), rs.getLong(3)), domain, ip, p.fromDay(), p.toDay());
+            // the reporters from the IP's record packs (one per report, not its records) and what retention kept of
+            // them; the totals from the rollup keyed by (domain, source_ip, day)
+            List<Reporter> reporters = new ArrayList<>();
+            for (SourceReporters.Row r : SourceReporters.read(c, domain, ip, p.fromDay(), p.toDay(), MAX_ROWS)) {
+                reporters.add(new Reporter(r.orgName(), r.reports(), r.messages()));
+            }
             long messages = 0;
             long pass = 0;
             for (Object[] r : WebDb.query(c, "SELECT SUM(messages), SUM(CASE WHEN dkim = 'pass' OR spf = 'pass' "
