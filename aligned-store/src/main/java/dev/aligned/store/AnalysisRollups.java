@@ -215,8 +215,16 @@ final class AnalysisRollups {
             List<IpMessages> byIp) {
     }
 
-    /** A {@code source_days} row of one report: its facts (with the source IP), key hash, messages and records. */
+    /**
+     * A {@code source_days} row of one report: its facts (with the source IP), key hash, messages and records.
+     * Since schema 11 stored as a {@code source_day_counts} row keyed by {@link #shape} and, once per shape, a
+     * {@code source_shapes} row with the facts.
+     */
     record SourceRow(Facts facts, String hash, long messages, long records) {
+        /** The shape id of the facts: the first 64 bits of the key hash ({@link V11__source_shapes#shapeId}). */
+        long shape() {
+            return V11__source_shapes.shapeId(hash);
+        }
     }
 
     /** A {@code source_reporters} row of one report: a source IP and its messages. */
@@ -226,7 +234,7 @@ final class AnalysisRollups {
     /** Adds the records of one report. */
     static void add(Connection conn, String domain, int day, String orgName, PolicyPublished p,
             List<ReportRecord> records) throws SQLException {
-        write(conn, domain, day, orgName, sum(domain, p, records));
+        write(conn, domain, day, orgName, sum(domain, p, records), new SourceShapes());
     }
 
     /**
@@ -609,7 +617,8 @@ final class AnalysisRollups {
     }
 
     /** Adds one report's sums to the rollup tables. */
-    static void write(Connection conn, String domain, int day, String orgName, Sums sums) throws SQLException {
+    static void write(Connection conn, String domain, int day, String orgName, Sums sums, SourceShapes shapes)
+            throws SQLException {
         Map<TotalKey, long[]> totals = sums.totals();
         List<SourceRow> sources = sums.sources();
         Map<String, long[]> selectors = sums.selectors();
@@ -653,31 +662,20 @@ final class AnalysisRollups {
             }
             ps.executeBatch();
         }
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO source_days (domain, day, source_ip, k, "
-                + "header_from, disposition, dkim, spf, dkim_aligned, spf_aligned, dkim_auth, spf_auth, reasons, "
-                + "messages, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (domain, day, source_ip, k) DO UPDATE SET "
-                + "messages = source_days.messages + excluded.messages, "
-                + "records = source_days.records + excluded.records")) {
+        shapes.insertNew(conn, sources);
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO source_day_counts (domain, day, source_ip, "
+                + "shape, messages, records) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (domain, day, source_ip, shape) DO UPDATE SET "
+                + "messages = source_day_counts.messages + excluded.messages, "
+                + "records = source_day_counts.records + excluded.records")) {
             int pending = 0;
             for (SourceRow s : sources) {
-                Facts f = s.facts();
-                int i = 0;
-                ps.setString(++i, domain);
-                ps.setInt(++i, day);
-                ps.setString(++i, f.sourceIp());
-                ps.setString(++i, s.hash());
-                ps.setString(++i, f.headerFrom());
-                ps.setString(++i, f.disposition());
-                ps.setString(++i, f.dkim());
-                ps.setString(++i, f.spf());
-                ps.setInt(++i, f.dkimAligned());
-                ps.setInt(++i, f.spfAligned());
-                ps.setString(++i, f.dkimAuth());
-                ps.setString(++i, f.spfAuth());
-                ps.setString(++i, f.reasons());
-                ps.setLong(++i, s.messages());
-                ps.setLong(++i, s.records());
+                ps.setString(1, domain);
+                ps.setInt(2, day);
+                ps.setString(3, s.facts().sourceIp());
+                ps.setLong(4, s.shape());
+                ps.setLong(5, s.messages());
+                ps.setLong(6, s.records());
                 ps.addBatch();
                 if (++pending == 500) {
                     ps.executeBatch();

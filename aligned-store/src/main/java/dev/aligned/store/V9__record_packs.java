@@ -35,7 +35,7 @@ final class V9__record_packs extends BaseJavaMigration {
                 .dataSource(ds)
                 .locations("classpath:db/migration")
                 .placeholders(dialect.placeholders())
-                .javaMigrations(new V9__record_packs(dialect))
+                .javaMigrations(new V9__record_packs(dialect), new V11__source_shapes(dialect))
                 .load();
     }
 
