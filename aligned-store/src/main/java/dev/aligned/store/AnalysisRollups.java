@@ -27,7 +27,9 @@ import java.util.TreeMap;
 
 /**
  * The rollups the analysis stage reads ({@code daily_totals}, {@code source_days}, {@code dkim_selectors}; schema
- * V3, and {@code source_reporters}; V7), added in the transaction that stores a report. Alignment is recomputed here from {@code auth_results}: a passing DKIM
+ * V3, and {@code source_reporters}; V7), added in the transaction that stores a report; since schema 11
+ * {@code source_days} is a view, and its rows are written as {@code source_day_counts} keyed by a shape id plus, once
+ * per shape, a {@code source_shapes} row ({@link SourceShapes}). Alignment is recomputed here from {@code auth_results}: a passing DKIM
  * signature or SPF check whose domain equals the From domain (strict) or shares its registrable domain by the
  * public suffix list (relaxed), as the report's {@code adkim}/{@code aspf} say (relaxed when absent).
  */
@@ -616,7 +618,10 @@ final class AnalysisRollups {
         }
     }
 
-    /** Adds one report's sums to the rollup tables. */
+    /**
+     * Adds one report's sums to the rollup tables; {@code shapes} says which {@code source_shapes} rows need no
+     * insert (the caller tells it whether the transaction committed).
+     */
     static void write(Connection conn, String domain, int day, String orgName, Sums sums, SourceShapes shapes)
             throws SQLException {
         Map<TotalKey, long[]> totals = sums.totals();

@@ -3,7 +3,6 @@ package dev.aligned.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -84,10 +83,5 @@ final class SourceShapes {
     /** The transaction rolled back: its shapes may not be in the table. */
     void rolledBack() {
         pending.clear();
-    }
-
-    /** The ids known to be committed (tests). */
-    List<Long> known() {
-        return new ArrayList<>(known);
     }
 }
