@@ -27,11 +27,12 @@ import java.util.TreeMap;
 
 /**
  * The rollups the analysis stage reads ({@code daily_totals}, {@code source_days}, {@code dkim_selectors}; schema
- * V3), added in the transaction that stores a report. (The reporters of a source, V7's {@code source_reporters},
- * are read from the record packs since schema 10: {@link SourceReporters}.) Alignment is recomputed here from the
- * auth results: a passing DKIM signature or SPF check whose domain equals the From domain (strict) or shares its
- * registrable domain by the public suffix list (relaxed), as the report's {@code adkim}/{@code aspf} say (relaxed
- * when absent).
+ * V3), added in the transaction that stores a report; since schema 11 {@code source_days} is a view, and its rows
+ * are written as {@code source_day_counts} keyed by a shape id plus, once per shape, a {@code source_shapes} row
+ * ({@link SourceShapes}). (The reporters of a source, V7's {@code source_reporters}, are read from the record packs
+ * since schema 10: {@link SourceReporters}.) Alignment is recomputed here from the auth results: a passing DKIM
+ * signature or SPF check whose domain equals the From domain (strict) or shares its registrable domain by the
+ * public suffix list (relaxed), as the report's {@code adkim}/{@code aspf} say (relaxed when absent).
  */
 final class AnalysisRollups {
     static final int MAX_DKIM = 4;
@@ -216,14 +217,22 @@ final class AnalysisRollups {
     record Sums(Map<TotalKey, long[]> totals, List<SourceRow> sources, Map<String, long[]> selectors) {
     }
 
-    /** A {@code source_days} row of one report: its facts (with the source IP), key hash, messages and records. */
+    /**
+     * A {@code source_days} row of one report: its facts (with the source IP), key hash, messages and records.
+     * Since schema 11 stored as a {@code source_day_counts} row keyed by {@link #shape} and, once per shape, a
+     * {@code source_shapes} row with the facts.
+     */
     record SourceRow(Facts facts, String hash, long messages, long records) {
+        /** The shape id of the facts: the first 64 bits of the key hash ({@link V11__source_shapes#shapeId}). */
+        long shape() {
+            return V11__source_shapes.shapeId(hash);
+        }
     }
 
     /** Adds the records of one report. */
     static void add(Connection conn, String domain, int day, PolicyPublished p, List<ReportRecord> records)
             throws SQLException {
-        write(conn, domain, day, sum(domain, p, records));
+        write(conn, domain, day, sum(domain, p, records), new SourceShapes());
     }
 
     /**
@@ -601,8 +610,11 @@ final class AnalysisRollups {
         }
     }
 
-    /** Adds one report's sums to the rollup tables. */
-    static void write(Connection conn, String domain, int day, Sums sums) throws SQLException {
+    /**
+     * Adds one report's sums to the rollup tables; {@code shapes} says which {@code source_shapes} rows need no
+     * insert (the caller tells it whether the transaction committed).
+     */
+    static void write(Connection conn, String domain, int day, Sums sums, SourceShapes shapes) throws SQLException {
         Map<TotalKey, long[]> totals = sums.totals();
         List<SourceRow> sources = sums.sources();
         Map<String, long[]> selectors = sums.selectors();
@@ -645,31 +657,20 @@ final class AnalysisRollups {
             }
             ps.executeBatch();
         }
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO source_days (domain, day, source_ip, k, "
-                + "header_from, disposition, dkim, spf, dkim_aligned, spf_aligned, dkim_auth, spf_auth, reasons, "
-                + "messages, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (domain, day, source_ip, k) DO UPDATE SET "
-                + "messages = source_days.messages + excluded.messages, "
-                + "records = source_days.records + excluded.records")) {
+        shapes.insertNew(conn, sources);
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO source_day_counts (domain, day, source_ip, "
+                + "shape, messages, records) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (domain, day, source_ip, shape) DO UPDATE SET "
+                + "messages = source_day_counts.messages + excluded.messages, "
+                + "records = source_day_counts.records + excluded.records")) {
             int pending = 0;
             for (SourceRow s : sources) {
-                Facts f = s.facts();
-                int i = 0;
-                ps.setString(++i, domain);
-                ps.setInt(++i, day);
-                ps.setString(++i, f.sourceIp());
-                ps.setString(++i, s.hash());
-                ps.setString(++i, f.headerFrom());
-                ps.setString(++i, f.disposition());
-                ps.setString(++i, f.dkim());
-                ps.setString(++i, f.spf());
-                ps.setInt(++i, f.dkimAligned());
-                ps.setInt(++i, f.spfAligned());
-                ps.setString(++i, f.dkimAuth());
-                ps.setString(++i, f.spfAuth());
-                ps.setString(++i, f.reasons());
-                ps.setLong(++i, s.messages());
-                ps.setLong(++i, s.records());
+                ps.setString(1, domain);
+                ps.setInt(2, day);
+                ps.setString(3, s.facts().sourceIp());
+                ps.setLong(4, s.shape());
+                ps.setLong(5, s.messages());
+                ps.setLong(6, s.records());
                 ps.addBatch();
                 if (++pending == 500) {
                     ps.executeBatch();

@@ -58,6 +58,7 @@ final class JdbcReportStore implements ReportStore {
     private final Connection conn;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
+    private final SourceShapes shapes = new SourceShapes(); // under lock
 
     private JdbcReportStore(Dialect dialect, String displayUrl, Connection conn, Clock clock) {
         this.dialect = dialect;
@@ -186,8 +187,10 @@ final class JdbcReportStore implements ReportStore {
                 try {
                     T t = work.run();
                     conn.commit();
+                    shapes.committed();
                     return t;
                 } catch (SQLException | RuntimeException e) {
+                    shapes.rolledBack();
                     try {
                         conn.rollback();
                     } catch (SQLException suppressed) {
@@ -574,7 +577,7 @@ final class JdbcReportStore implements ReportStore {
             insertPacks(id, domain, day, prep.packs());
         }
         if (inRollups) {
-            AnalysisRollups.write(conn, domain, day, prep.sums());
+            AnalysisRollups.write(conn, domain, day, prep.sums(), shapes);
         }
         return conflictOf == null
                 ? new ReportOutcome.New(source, a.kind(), a.records().size())

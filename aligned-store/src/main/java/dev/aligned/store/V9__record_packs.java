@@ -38,7 +38,8 @@ final class V9__record_packs extends BaseJavaMigration {
                 .dataSource(ds)
                 .locations("classpath:db/migration")
                 .placeholders(dialect.placeholders())
-                .javaMigrations(new V9__record_packs(dialect), new V10__source_reporters_from_packs(dialect))
+                .javaMigrations(new V9__record_packs(dialect), new V10__source_reporters_from_packs(dialect),
+                        new V11__source_shapes(dialect))
                 .load();
     }
 

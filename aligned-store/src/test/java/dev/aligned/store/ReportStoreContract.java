@@ -583,7 +583,7 @@ abstract class ReportStoreContract {
         ReportStore migrated = ReportStore.builder().url(v7).clock(clock).onUpgrade(told::add).build();
         opened.add(migrated);
         String display = v7.contains("?") ? v7.substring(0, v7.indexOf('?')) : v7;
-        assertEquals(List.of("upgrading the schema of " + display + " from version 7 to 10 (minutes on a large store; "
+        assertEquals(List.of("upgrading the schema of " + display + " from version 7 to 11 (minutes on a large store; "
                 + "each version is one transaction, so an interruption leaves the previous version intact)"), told);
         List<String> again = new ArrayList<>();
         ReportStore.builder().url(v7).clock(clock).onUpgrade(again::add).build().close();
@@ -607,7 +607,7 @@ abstract class ReportStoreContract {
                 ? "SELECT name FROM sqlite_master WHERE name IN ('records', 'auth_results')"
                 : "SELECT tablename FROM pg_tables WHERE tablename IN ('records', 'auth_results')"));
         if (sqlite) {
-            for (String t : List.of("record_packs", "source_days", "source_reporters")) {
+            for (String t : List.of("record_packs", "source_day_counts", "source_shapes", "source_reporters")) {
                 assertTrue(strings(v7, "SELECT sql FROM sqlite_master WHERE name = '" + t + "'").get(0)
                         .endsWith("WITHOUT ROWID"), t);
             }
@@ -620,6 +620,151 @@ abstract class ReportStoreContract {
         assertEquals(1, r.newReports(), r.toString());
         assertEquals(oldBefore + 100, messages(migrated.rollups(RollupQuery.domain("old.example"))));
         assertEquals(25, migrated.stats().records());
+    }
+
+    @Test
+    void schemaElevenKeepsEverySourceDaysRowOfASchemaNineDatabase() throws Exception {
+        // shapes shared by sources and days, shapes of one row, two domains, an override reason, several days
+        for (int i = 0; i < 9; i++) {
+            String domain = i % 3 == 0 ? "other.example" : "example.com";
+            long begin = BEGIN + (i % 4) * 86400L;
+            String report = xml("org" + (i % 2) + ".example", "s-" + i, domain, begin, begin + 86399, List.of(
+                    new Rec("192.0.2." + (i % 5), 10 + i, "none", "pass", "fail"),
+                    new Rec("198.51.100.7", 3, i % 2 == 0 ? "quarantine" : "none", "fail", "fail"),
+                    new Rec("198.51.100." + i, 1, "reject", "fail", "pass"),
+                    new Rec("203.0.113.1", 2, "none", "pass", "pass")));
+            if (i == 4) {
+                report = report.replaceFirst("</disposition>", "</disposition><reason><type>forwarded</type></reason>");
+            }
+            assertEquals(1, ingestor.ingest("s" + i + ".xml", utf8(report)).newReports());
+        }
+        String v9 = legacyDatabase("9", List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "daily_totals",
+                "source_days", "dkim_selectors", "source_reporters", "daily_rollups_legacy"));
+        String rowsSql = "SELECT * FROM source_days ORDER BY domain, day, source_ip, k";
+        List<String> before = strings(v9, rowsSql);
+        int keys = Integer.parseInt(strings(v9, "SELECT COUNT(DISTINCT k) FROM source_days").get(0));
+        assertTrue(before.size() > 30, before.toString());
+        assertTrue(keys >= 4 && keys < before.size() / 2, keys + " keys for " + before.size() + " rows");
+        assertTrue(before.stream().anyMatch(r -> r.contains("|forwarded|")), before.toString());
+        List<String> rollupsBefore = rollupStrings(store.rollups(RollupQuery.all()));
+
+        List<String> told = new ArrayList<>();
+        ReportStore migrated = ReportStore.builder().url(v9).clock(clock).onUpgrade(told::add).build();
+        opened.add(migrated);
+        assertEquals(1, told.size());
+        assertTrue(told.get(0).contains(" from version 9 to 11 "), told.get(0));
+        assertEquals(before, strings(v9, rowsSql), "the view returns exactly the old table's rows");
+        assertEquals(List.of(Integer.toString(keys), Integer.toString(before.size())), List.of(
+                strings(v9, "SELECT COUNT(*) FROM source_shapes").get(0),
+                strings(v9, "SELECT COUNT(*) FROM source_day_counts").get(0)), "one shape per old key, a row per row");
+        assertEquals(List.of("0"), strings(v9, "SELECT COUNT(*) FROM source_shapes s WHERE NOT EXISTS "
+                + "(SELECT 1 FROM source_day_counts c WHERE c.shape = s.shape)"), "no shape without rows");
+        for (String k : strings(v9, "SELECT DISTINCT k FROM source_days")) {
+            assertEquals(List.of(Long.toString(V11__source_shapes.shapeId(k))),
+                    strings(v9, "SELECT shape FROM source_shapes WHERE k = '" + k + "'"), k);
+        }
+        assertEquals(rollupsBefore, rollupStrings(migrated.rollups(RollupQuery.all())));
+        boolean sqlite = v9.startsWith("jdbc:sqlite:");
+        assertEquals(List.of("source_day_counts_ip"), strings(v9, sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'source_day_counts' "
+                        + "AND sql IS NOT NULL"
+                : "SELECT indexname FROM pg_indexes WHERE tablename = 'source_day_counts' AND indexname NOT LIKE "
+                        + "'%pkey'"));
+        assertEquals(List.of("source_days"), strings(v9, sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'view'"
+                : "SELECT viewname FROM pg_views WHERE schemaname = current_schema()"));
+
+        // a report after the upgrade: an old shape adds to its row (report s-1: 11 messages), a new one gets a row
+        // of the dictionary
+        long day1 = LocalDate.of(2024, 6, 14).toEpochDay();
+        String rowSql = "SELECT disposition, dkim, spf, messages FROM source_days WHERE domain = 'example.com' "
+                + "AND day = " + day1 + " AND source_ip = '192.0.2.1' ORDER BY disposition";
+        assertEquals(List.of("none|pass|fail|11"), strings(v9, rowSql));
+        assertEquals(1, Ingestor.builder(migrated).build().ingest("after.xml", utf8(xml("org9.example", "after-11",
+                "example.com", BEGIN + 86400, END + 86400, List.of(new Rec("192.0.2.1", 100, "none", "pass", "fail"),
+                        new Rec("192.0.2.1", 7, "reject", "pass", "fail"))))).newReports());
+        assertEquals(List.of("none|pass|fail|111", "reject|pass|fail|7"), strings(v9, rowSql));
+        assertEquals(keys + 1, Integer.parseInt(strings(v9, "SELECT COUNT(*) FROM source_shapes").get(0)));
+    }
+
+    private static List<String> rollupStrings(List<DailyRollup> rollups) {
+        return rollups.stream().map(d -> String.join("|", d.domain(), Long.toString(d.day().toEpochDay()),
+                d.sourceIp(), d.disposition(), d.dkim(), d.spf(), d.dmarc(), Long.toString(d.messages()),
+                Long.toString(d.records()))).toList();
+    }
+
+    @Test
+    void aShapeWhoseFirstInsertRolledBackIsInsertedAgain() throws Exception {
+        String url = currentUrl();
+        boolean sqlite = url.startsWith("jdbc:sqlite:");
+        // the counts' insert fails after the report's new shape was inserted in the same transaction
+        sql(url, sqlite
+                ? "CREATE TRIGGER poison BEFORE INSERT ON source_day_counts WHEN NEW.source_ip = '203.0.113.99' "
+                        + "BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+                : "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.source_ip = "
+                        + "'203.0.113.99' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$");
+        if (!sqlite) {
+            sql(url, "CREATE TRIGGER poison BEFORE INSERT ON source_day_counts FOR EACH ROW EXECUTE FUNCTION poison()");
+        }
+        StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class, () -> ingestor.ingest(
+                "p.xml", utf8(xml("org.example", "p-1", "example.com", BEGIN, END,
+                        List.of(new Rec("203.0.113.99", 5, "reject", "fail", "fail"))))));
+        assertTrue(e.getMessage().contains("poisoned"), e.getMessage());
+        assertEquals(List.of("0", "0"), List.of(strings(url, "SELECT COUNT(*) FROM source_shapes").get(0),
+                strings(url, "SELECT COUNT(*) FROM reports").get(0)), "all rolled back");
+        sql(url, sqlite ? "DROP TRIGGER poison" : "DROP TRIGGER poison ON source_day_counts");
+
+        // the same store (its set of committed shapes must not hold the rolled-back one), the same shape
+        assertEquals(1, ingestor.ingest("q.xml", utf8(xml("org.example", "q-1", "example.com", BEGIN, END,
+                List.of(new Rec("192.0.2.5", 6, "reject", "fail", "fail"))))).newReports());
+        assertEquals(List.of("example.com|192.0.2.5|reject|fail|fail|6"), strings(url, "SELECT domain, source_ip, "
+                + "disposition, dkim, spf, messages FROM source_days"));
+        assertEquals(List.of("1"), strings(url, "SELECT COUNT(*) FROM source_shapes"));
+    }
+
+    @Test
+    void twoStoresAddingTheSameNewShapesAtOnceKeepOneDictionaryRowEachAndAllCounts() throws Exception {
+        ReportStore other = reopen(); // a second connection, as a second node
+        List<Rec> recs = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            recs.add(new Rec("198.51.100." + k, k + 1, k % 3 == 0 ? "quarantine" : "none", k % 2 == 0 ? "pass" : "fail",
+                    k % 5 == 0 ? "pass" : "fail"));
+        }
+        int rounds = 6;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        List<java.util.concurrent.Future<Long>> done = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            for (ReportStore s : List.of(store, other)) {
+                Ingestor in = s == store ? ingestor : Ingestor.builder(s).build();
+                String node = s == store ? "a" : "b";
+                done.add(pool.submit(() -> {
+                    long stored = 0;
+                    for (int i = 0; i < rounds; i++) {
+                        start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        // the same shapes on both nodes in each round, new ones every round (another From domain)
+                        String domain = "d" + i + ".example";
+                        stored += in.ingest(node + i + ".xml", utf8(xml("org-" + node + ".example", node + "-" + i,
+                                domain, BEGIN, END, recs))).newReports();
+                    }
+                    return stored;
+                }));
+            }
+            for (var f : done) {
+                assertEquals(rounds, f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        }
+        long perReport = recs.stream().mapToLong(Rec::count).sum();
+        assertEquals(List.of(Long.toString(2 * rounds * perReport)), strings(currentUrl(),
+                "SELECT SUM(messages) FROM source_days"), "every count row has its shape");
+        assertEquals(List.of(Long.toString(2 * rounds * perReport)), strings(currentUrl(),
+                "SELECT SUM(messages) FROM source_day_counts"));
+        int shapesPerRound = Integer.parseInt(strings(currentUrl(), "SELECT COUNT(DISTINCT shape) FROM "
+                + "source_day_counts WHERE domain = 'd0.example'").get(0));
+        assertTrue(shapesPerRound >= 4, Integer.toString(shapesPerRound));
+        assertEquals(List.of(Integer.toString(rounds * shapesPerRound)), strings(currentUrl(),
+                "SELECT COUNT(*) FROM source_shapes"));
+        assertEquals(List.of(Integer.toString(rounds * recs.size())), strings(currentUrl(),
+                "SELECT COUNT(*) FROM source_days"), "one row per domain, day, IP and shape; both nodes' counts in it");
     }
 
     @Test
@@ -665,7 +810,7 @@ abstract class ReportStoreContract {
         ReportStore migrated = ReportStore.builder().url(v8).clock(clock).onUpgrade(told::add).build();
         opened.add(migrated);
         assertEquals(1, told.size());
-        assertTrue(told.get(0).contains(" from version 8 to 10 "), told.get(0));
+        assertTrue(told.get(0).contains(" from version 8 to 11 "), told.get(0));
         assertEquals(rowsBefore, recordRows(v8), "every record and auth result, from the packs");
         assertEquals(reportersBefore, pageReporters(v8, reportersBefore));
         assertEquals(records, migrated.stats().records());
@@ -807,7 +952,7 @@ abstract class ReportStoreContract {
         ReportStore migrated = ReportStore.builder().url(v9).clock(clock).onUpgrade(told::add).build();
         opened.add(migrated);
         assertEquals(1, told.size());
-        assertTrue(told.get(0).contains(" from version 9 to 10 "), told.get(0));
+        assertTrue(told.get(0).contains(" from version 9 to 11 "), told.get(0));
         assertEquals(rowsBefore, sorted(v9, REPORTER_FIGURES), "each day's rows, from packs and table");
         assertEquals(reportersBefore, pageReporters(v9, reportersBefore), "what the source pages show");
         assertEquals(keptByRetention, sorted(v9, "SELECT * FROM source_reporters"),
@@ -832,10 +977,11 @@ abstract class ReportStoreContract {
 
     /**
      * A new database migrated to schema {@code version} (7, 8 or 9) holding this test's store: {@code tables}
-     * copied, but {@code source_reporters} as the store wrote it before schema 10 (what the reporters read now: the
-     * packs' counts plus the table's); before schema 9, the records and auth results as rows of the old
-     * {@code records} and {@code auth_results} tables, as the store wrote them then (unpacked from this store's
-     * record packs); at schema 9, the record packs copied.
+     * copied (a view of this store, such as {@code source_days} since schema 11, into the old table), but
+     * {@code source_reporters} as the store wrote it before schema 10 (what the reporters read now: the packs' counts
+     * plus the table's); before schema 9, the records and auth results as rows of the old {@code records} and
+     * {@code auth_results} tables, as the store wrote them then (unpacked from this store's record packs); at
+     * schema 9, the record packs copied.
      */
     private String legacyDatabase(String version, List<String> tables) throws Exception {
         String scratch = currentUrl();
@@ -851,12 +997,13 @@ abstract class ReportStoreContract {
                 copyTable(scratch, legacy, t);
             }
         }
+        boolean packed = Integer.parseInt(version) >= 9;
         if (legacy.startsWith("jdbc:postgresql:")) {
             sql(legacy, "SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT MAX(id) FROM reports))");
             sql(legacy, "SELECT setval(pg_get_serial_sequence('ingest_attempts', 'id'), "
                     + "(SELECT MAX(id) FROM ingest_attempts))");
         }
-        if (version.equals("9")) {
+        if (packed) {
             copyTable(scratch, legacy, "record_packs");
             return legacy;
         }

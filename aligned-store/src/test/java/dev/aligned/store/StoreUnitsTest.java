@@ -23,6 +23,26 @@ import org.junit.jupiter.api.Test;
 class StoreUnitsTest {
 
     @Test
+    void theShapeIdIsTheFirstSixtyFourBitsOfTheFactsKey() throws Exception {
+        AnalysisRollups.Facts f = new AnalysisRollups.Facts("192.0.2.1", "example.com", "none", "pass", "fail", 1, 0,
+                "example.com/s1=pass", "example.com=fail", "forwarded");
+        String k = f.hash();
+        assertEquals(32, k.length());
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(String.join("\u0000", "example.com",
+                "none", "pass", "fail", "1", "0", "example.com/s1=pass", "example.com=fail", "forwarded")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(java.nio.ByteBuffer.wrap(sha).getLong(), V11__source_shapes.shapeId(k));
+        assertEquals(new AnalysisRollups.SourceRow(f, k, 3, 1).shape(), V11__source_shapes.shapeId(k));
+        // signed: a key starting with a digit of 8 or more gives a negative id
+        assertEquals(-1L, V11__source_shapes.shapeId("ffffffffffffffff0000000000000000"));
+        assertEquals(Long.MIN_VALUE, V11__source_shapes.shapeId("80000000000000000000000000000000"));
+        assertEquals(0x0123456789abcdefL, V11__source_shapes.shapeId("0123456789ABCDEF"));
+        // never written by the store, but an upgrade must not fail on it: its own SHA-256, still deterministic
+        assertEquals(V11__source_shapes.shapeId("not hex at all!!"), V11__source_shapes.shapeId("not hex at all!!"));
+        assertNotEquals(V11__source_shapes.shapeId("not hex at all!!"), V11__source_shapes.shapeId("short"));
+    }
+
+    @Test
     void theDefaultDatabaseFollowsXdgThenTheHomeDirectory() {
         Path home = Path.of("/home/u");
         assertEquals(Path.of("/data/aligned/aligned.db"),

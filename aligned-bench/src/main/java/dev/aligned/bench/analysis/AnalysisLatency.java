@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * </pre>
  *
  * <p>{@code copy} takes an optional comma-separated list of tables (default all of {@link #TABLES}); the analysis
- * reads {@code reports}, {@code daily_totals}, {@code source_days}, {@code dkim_selectors} and, for one source's
+ * reads {@code reports}, {@code daily_totals}, {@code source_days} (since schema 11 a view of {@code source_day_counts} and
+ * {@code source_shapes}), {@code dkim_selectors} and, for one source's
  * page, {@code record_packs} (schema 9: the records of a report and source IP, packed).
  *
  * <p>The reports come from {@link SyntheticReports} (seed 42, 5,000 records a report, domain
@@ -142,7 +143,7 @@ public final class AnalysisLatency {
 
     /** The tables a built database holds, in foreign-key order. */
     static final List<String> TABLES = List.of("blobs", "ingest_attempts", "ingest_errors", "reports", "record_packs",
-            "failure_reports", "daily_totals", "source_days", "dkim_selectors",
+            "failure_reports", "daily_totals", "source_shapes", "source_day_counts", "dkim_selectors",
             "source_reporters");
 
     /** Copies a built SQLite database into an empty PostgreSQL database (schema created by the store). */

@@ -145,7 +145,7 @@ public final class AlertDetector {
             boolean first = !exists(c, "SELECT 1 FROM known_sources WHERE domain = ? LIMIT 1", domain);
             List<String[]> fresh = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT s.source_ip, MIN(s.day), SUM(s.messages) "
-                    + "FROM source_days s LEFT JOIN known_sources k ON k.domain = s.domain AND k.source_ip = "
+                    + "FROM source_day_counts s LEFT JOIN known_sources k ON k.domain = s.domain AND k.source_ip = "
                     + "s.source_ip WHERE s.domain = ? AND k.source_ip IS NULL GROUP BY s.source_ip ORDER BY 3 DESC")) {
                 ps.setString(1, domain);
                 try (ResultSet rs = ps.executeQuery()) {

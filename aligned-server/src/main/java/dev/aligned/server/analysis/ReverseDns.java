@@ -86,7 +86,7 @@ final class ReverseDns {
         List<String> todo = new ArrayList<>();
         long[] waiting = new long[1];
         q.run("choosing IPs for reverse DNS", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT s.source_ip, SUM(s.messages) FROM source_days s "
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.source_ip, SUM(s.messages) FROM source_day_counts s "
                     + "LEFT JOIN reverse_dns r ON r.ip = s.source_ip WHERE s.day >= ? "
                     + "AND (r.ip IS NULL OR r.expires_at < ?) GROUP BY s.source_ip ORDER BY 2 DESC, 1")) {
                 ps.setInt(1, since);

@@ -176,9 +176,10 @@ final class Queries {
             long messages = 0;
             long pass = 0;
             for (Object[] r : WebDb.query(c, "SELECT SUM(messages), SUM(CASE WHEN dkim = 'pass' OR spf = 'pass' "
-                    + "THEN messages ELSE 0 END) FROM source_days"
-                    // on SQLite the IP's index, not a day range of the WITHOUT ROWID primary key (analysis Queries.byIp)
-                    + (db.sqlite() ? " INDEXED BY source_days_ip" : "")
+                    + "THEN messages ELSE 0 END) FROM source_day_counts"
+                    // on SQLite the IP's index, not a day range of the WITHOUT ROWID primary key; the tables of the
+                    // source_days view, which takes no INDEXED BY (analysis Queries.sourceDaysOfIp)
+                    + (db.sqlite() ? " INDEXED BY source_day_counts_ip" : "") + " JOIN source_shapes USING (shape)"
                     + " WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ?",
                     rs -> new Object[] {rs.getLong(1), rs.getLong(2)}, domain, ip, p.fromDay(), p.toDay())) {
                 messages = (Long) r[0];
