@@ -36,11 +36,13 @@ public final class Ingestor {
     private final ReportStore store;
     private final ReportReader reader;
     private final long maxInputBytes;
+    private final int handoffRecords;
 
     private Ingestor(Builder b) {
         this.store = b.store;
         this.reader = b.reader;
         this.maxInputBytes = b.maxInputBytes;
+        this.handoffRecords = b.handoffRecords;
     }
 
     /** A builder over {@code store}. */
@@ -63,12 +65,20 @@ public final class Ingestor {
     static final long BATCH_NANOS = 5_000_000_000L;
 
     /**
+     * Parsed files wait between the parsing thread and the storing one, while they hold up to this many records in
+     * all (about ten reports of 5,000 records; {@link #handoffWeight}) ...
+     */
+    static final int HANDOFF_RECORDS = 50_000;
+    /** ... and up to this many files. */
+    static final int HANDOFF_FILES = 64;
+
+    /**
      * Ingests {@code files} in order, handing each result to {@code each} on the calling thread once it is
      * committed, with the same outcome as {@link #ingest(Path)} file by file, but faster:
      * <ul>
      * <li>one thread reads, hashes, compresses and parses the next files (and sums their rollup rows) while the
      * calling thread stores the previous ones, so on two cores an import costs about the slower of parse and store
-     * rather than their sum. At most two parsed files wait between the two;</li>
+     * rather than their sum. Parsed files holding up to 50,000 records in all (at most 64 files) wait between the two, so that the parser goes on while a commit waits for its fsync;</li>
      * <li>files are committed together ({@link ReportStore#archiveAndStore}: one transaction, one fsync, for up to
      * 256 files, 250,000 records, 64 MiB of input or five seconds, whichever comes first) instead of two
      * transactions per file. The rows of a report are written as it arrives; the transaction then keeps only the
@@ -90,7 +100,8 @@ public final class Ingestor {
         }
         // parsed inputs (ReportStore.Input), results of files refused before parsing, or the RuntimeException
         // that stopped the parser
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(HANDOFF_FILES);
+        java.util.concurrent.Semaphore handoff = new java.util.concurrent.Semaphore(handoffRecords);
         AtomicBoolean stop = new AtomicBoolean();
         Thread parser = Thread.ofPlatform().daemon().name("aligned-ingest-parse").start(() -> {
             try {
@@ -104,6 +115,7 @@ public final class Ingestor {
                     } catch (RuntimeException e) {
                         item = e;
                     }
+                    handoff.acquire(handoffWeight(item));
                     queue.put(item);
                     if (item instanceof RuntimeException) {
                         return;
@@ -115,7 +127,7 @@ public final class Ingestor {
         });
         boolean done = false;
         try {
-            Transaction t = new Transaction(queue, todo.size());
+            Transaction t = new Transaction(queue, handoff, this::handoffWeight, todo.size());
             while (t.taken < todo.size()) {
                 t.begin();
                 List<IngestResult> stored = store.archiveAndStore(t);
@@ -146,6 +158,8 @@ public final class Ingestor {
      */
     private static final class Transaction implements java.util.Iterator<ReportStore.Input> {
         private final BlockingQueue<Object> queue;
+        private final java.util.concurrent.Semaphore handoff;
+        private final java.util.function.ToIntFunction<Object> weight;
         private final int total;
         final List<IngestResult> slots = new ArrayList<>();
         int taken;
@@ -155,8 +169,11 @@ public final class Ingestor {
         private int files;
         private long started;
 
-        Transaction(BlockingQueue<Object> queue, int total) {
+        Transaction(BlockingQueue<Object> queue, java.util.concurrent.Semaphore handoff,
+                java.util.function.ToIntFunction<Object> weight, int total) {
             this.queue = queue;
+            this.handoff = handoff;
+            this.weight = weight;
             this.total = total;
         }
 
@@ -193,6 +210,7 @@ public final class Ingestor {
                     throw new StoreException("interrupted while importing " + total + " files", e);
                 }
                 taken++;
+                handoff.release(weight.applyAsInt(item)); // the parser may go on: this one is written next, then dropped
                 if (item instanceof RuntimeException e) {
                     throw e;
                 }
@@ -219,6 +237,18 @@ public final class Ingestor {
             bytes += in.size();
             return in;
         }
+    }
+
+    /**
+     * How much of the hand-off's record bound an item of the parser's queue holds: its records (at least 1, at most
+     * the whole bound, so that a file larger than it still passes, alone); an exception that stopped the parser,
+     * nothing.
+     */
+    private int handoffWeight(Object item) {
+        if (item instanceof ReportStore.Input in) {
+            return Math.max(1, Math.min(handoffRecords, in.records()));
+        }
+        return item instanceof RuntimeException ? 0 : 1;
     }
 
     /** Reads, hashes, compresses and parses one file for a transaction, or the failure that stopped it before that. */
@@ -373,6 +403,7 @@ public final class Ingestor {
         private final ReportStore store;
         private ReportReader reader = ReportReader.create();
         private long maxInputBytes = 512L << 20;
+        private int handoffRecords = HANDOFF_RECORDS;
 
         private Builder(ReportStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -391,6 +422,15 @@ public final class Ingestor {
                         + ", got " + max);
             }
             this.maxInputBytes = max;
+            return this;
+        }
+
+        /** The records parsed files may hold while they wait to be stored ({@link #ingestAll}); tests make it small. */
+        Builder handoffRecords(int records) {
+            if (records < 1) {
+                throw new IllegalArgumentException("handoffRecords must be at least 1, got " + records);
+            }
+            this.handoffRecords = records;
             return this;
         }
 

@@ -136,6 +136,37 @@ abstract class ReportStoreContract {
     }
 
     @Test
+    void ingestAllHandsOverFilesLargerThanItsRecordBoundAloneAndKeepsTheOrder(@TempDir Path dir) throws IOException {
+        // parsed files wait between the parsing and the storing thread up to a bound in records (10 here); a file of
+        // 25 records takes the whole bound and still passes, between files of 3
+        Ingestor small = Ingestor.builder(store).handoffRecords(10).build();
+        List<Path> files = new ArrayList<>();
+        long messages = 0;
+        for (int i = 0; i < 12; i++) {
+            int n = i % 4 == 1 ? 25 : 3;
+            List<Rec> recs = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                recs.add(new Rec("192.0.2." + j, i + 1, "none", "pass", "fail"));
+                messages += i + 1;
+            }
+            long begin = BEGIN + i * 86400L;
+            files.add(Files.writeString(dir.resolve("r" + i + ".xml"),
+                    xml("reporter.example", "hand-" + i, "example.com", begin, begin + 86399, recs)));
+        }
+        List<IngestResult> seen = new ArrayList<>();
+        small.ingestAll(files, seen::add);
+
+        assertEquals(files.stream().map(Path::toString).toList(), seen.stream().map(IngestResult::source).toList());
+        assertEquals(List.of(3L, 25L, 3L, 3L, 3L, 25L, 3L, 3L, 3L, 25L, 3L, 3L),
+                seen.stream().map(IngestResult::records).toList());
+        assertEquals(12, store.stats().reports());
+        List<ExportRow> rows = new ArrayList<>();
+        store.export(ExportQuery.all(), rows::add);
+        assertEquals(3 * 25 + 9 * 3, rows.size());
+        assertEquals(messages, rows.stream().mapToLong(ExportRow::messages).sum());
+    }
+
+    @Test
     void aRetriedBatchParsesTheInputsItHadWrittenAgainAndStoresEachOnce() throws IOException {
         // a transaction of archiveAndStore keeps only the bytes of the inputs it has written; when it is retried
         // (a PostgreSQL deadlock or serialization failure: here injected by the inputs, after two of three), those
