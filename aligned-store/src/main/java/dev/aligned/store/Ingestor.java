@@ -78,7 +78,8 @@ public final class Ingestor {
      * <ul>
      * <li>one thread reads, hashes, compresses and parses the next files (and sums their rollup rows) while the
      * calling thread stores the previous ones, so on two cores an import costs about the slower of parse and store
-     * rather than their sum. Parsed files holding up to 50,000 records in all (at most 64 files) wait between the two, so that the parser goes on while a commit waits for its fsync;</li>
+     * rather than their sum. Parsed files holding up to 50,000 records in all (at most 64 files) wait between the
+     * two, so that the parser goes on while a commit waits for its fsync;</li>
      * <li>files are committed together ({@link ReportStore#archiveAndStore}: one transaction, one fsync, for up to
      * 256 files, 250,000 records, 64 MiB of input or five seconds, whichever comes first) instead of two
      * transactions per file. The rows of a report are written as it arrives; the transaction then keeps only the
@@ -210,7 +211,8 @@ public final class Ingestor {
                     throw new StoreException("interrupted while importing " + total + " files", e);
                 }
                 taken++;
-                handoff.release(weight.applyAsInt(item)); // the parser may go on: this one is written next, then dropped
+                // the parser may go on: this one is written next, then dropped
+                handoff.release(weight.applyAsInt(item));
                 if (item instanceof RuntimeException e) {
                     throw e;
                 }

@@ -112,7 +112,8 @@ public interface ReportStore extends AutoCloseable {
          * memory is bounded by its bytes rather than by its parsed reports.
          */
         static Input parsed(String source, byte[] bytes, java.util.function.Function<byte[], List<ReportResult>> parser) {
-            return new Input(source, bytes, parser.apply(bytes), Objects.requireNonNull(parser, "parser"));
+            Objects.requireNonNull(parser, "parser");
+            return new Input(source, bytes, parser.apply(bytes), parser);
         }
 
         /**
