@@ -30,6 +30,11 @@ public final class PrepareCpuTime {
     private PrepareCpuTime() {
     }
 
+    private static AggregateReport parse(ReportReader reader, byte[] gz) {
+        ReportResult r = reader.read("r.xml.gz", new ByteArrayInputStream(gz)).get(0);
+        return (AggregateReport) ((ReportResult.Parsed) r).report();
+    }
+
     public static void main(String[] args) {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
@@ -45,25 +50,21 @@ public final class PrepareCpuTime {
         long sink = 0;
         for (int k = 0; k < warmup + rounds; k++) {
             long t0 = mx.getCurrentThreadCpuTime();
-            ReportResult r = reader.read("r.xml.gz", new ByteArrayInputStream(gz[k % gz.length])).get(0);
-            AggregateReport a = (AggregateReport) ((ReportResult.Parsed) r).report();
+            AggregateReport a = parse(reader, gz[k % gz.length]);
             long t1 = mx.getCurrentThreadCpuTime();
             sink += PrepareProbe.digest(a).charAt(0);
             long t2 = mx.getCurrentThreadCpuTime();
             sink += System.identityHashCode(PrepareProbe.sum(a)) & 1;
             long t3 = mx.getCurrentThreadCpuTime();
-            r = reader.read("r.xml.gz", new ByteArrayInputStream(gz[k % gz.length])).get(0);
-            a = (AggregateReport) ((ReportResult.Parsed) r).report();
+            a = parse(reader, gz[k % gz.length]);
             long t4 = mx.getCurrentThreadCpuTime();
             sink += PrepareProbe.digestAndSum(a).charAt(0);
             long t5 = mx.getCurrentThreadCpuTime();
-            r = reader.read("r.xml.gz", new ByteArrayInputStream(gz[k % gz.length])).get(0);
-            a = (AggregateReport) ((ReportResult.Parsed) r).report();
+            a = parse(reader, gz[k % gz.length]);
             long t6 = mx.getCurrentThreadCpuTime();
             sink += System.identityHashCode(PrepareProbe.prepareWithPacksApart(a)) & 1;
             long t7 = mx.getCurrentThreadCpuTime();
-            r = reader.read("r.xml.gz", new ByteArrayInputStream(gz[k % gz.length])).get(0);
-            a = (AggregateReport) ((ReportResult.Parsed) r).report();
+            a = parse(reader, gz[k % gz.length]);
             long t8 = mx.getCurrentThreadCpuTime();
             sink += System.identityHashCode(PrepareProbe.prepare(a)) & 1;
             long t9 = mx.getCurrentThreadCpuTime();
