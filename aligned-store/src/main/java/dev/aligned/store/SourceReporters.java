@@ -15,10 +15,11 @@ import java.util.List;
  *
  * <p>Since schema 10 they are read, not written at import (issue 7: the {@code source_reporters} upsert was ~5 of
  * ~41 µs of the store's CPU per imported record). A report covers one day and has one reporter, and it has one
- * record pack per source IP ({@code record_packs}, schema 9), so the IP's packs in the period, an index range of
- * {@code record_packs_source (domain, source_ip, day, report_id, messages)} joined with their reports, give the
- * numbers directly. {@code source_reporters} keeps what the packs no longer give: retention moves the counts of the packs
- * it deletes into it, in the same transaction ({@link #KEEP_PURGED}), and schema 10 left in it what it counted
+ * record pack per source IP ({@code record_packs}, schema 9), so the IP's packs in the period joined with their
+ * reports give the numbers directly (since schema 12 found day by day through {@code record_packs_day (domain, day,
+ * source_ip, report_id, messages)}, which covers the read: {@link IpDays}). {@code source_reporters} keeps what the
+ * packs no longer give: retention moves the counts of the packs it deletes into it, in the same transaction
+ * ({@link #KEEP_PURGED}), and schema 10 left in it what it counted
  * beyond the packs then stored (reports whose records had been purged).
  *
  * <pre>{@code
@@ -65,13 +66,12 @@ public final class SourceReporters {
         boolean sqlite = c.getMetaData().getDatabaseProductName().equals("SQLite");
         List<Row> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql(sqlite))) {
-            for (int part = 0; part < 2; part++) {
-                ps.setString(4 * part + 1, domain);
-                ps.setString(4 * part + 2, sourceIp);
-                ps.setLong(4 * part + 3, fromDay);
-                ps.setLong(4 * part + 4, toDay);
-            }
-            ps.setInt(9, limit);
+            int i = IpDays.bind(ps, domain, sourceIp, fromDay, toDay);
+            ps.setString(i, domain);
+            ps.setString(i + 1, sourceIp);
+            ps.setLong(i + 2, fromDay);
+            ps.setLong(i + 3, toDay);
+            ps.setInt(i + 4, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Row(rs.getString(1), rs.getLong(2), rs.getLong(3)));
@@ -82,16 +82,17 @@ public final class SourceReporters {
     }
 
     /**
-     * The query of {@link #read}: parameters domain, IP, first day, last day (the packs), the same four again
-     * ({@code source_reporters}), then the limit. On SQLite the packs are named by their index and come first in
-     * the join (a {@code CROSS JOIN} keeps SQLite's order): without statistics its planner could otherwise scan
-     * {@code reports} and look up each report's pack of the IP by primary key.
+     * The query of {@link #read}: the six parameters of {@link IpDays#bind} (the packs, found day by day), then
+     * domain, IP, first day, last day ({@code source_reporters}), then the limit. On SQLite the packs are named by
+     * their index and come after the days in the join (a {@code CROSS JOIN} keeps SQLite's order): without
+     * statistics its planner could otherwise scan {@code reports} and look up each report's pack of the IP by
+     * primary key.
      */
     static String sql(boolean sqlite) {
-        return "SELECT org_name, SUM(reports), SUM(messages) FROM ("
-                + "SELECT r.org_name AS org_name, 1 AS reports, p.messages AS messages FROM record_packs p"
-                + (sqlite ? " INDEXED BY record_packs_source" : "") + " CROSS JOIN reports r "
-                + "WHERE p.domain = ? AND p.source_ip = ? AND p.day >= ? AND p.day <= ? AND r.id = p.report_id "
+        return IpDays.days("record_packs") + "SELECT org_name, SUM(reports), SUM(messages) FROM ("
+                + "SELECT r.org_name AS org_name, 1 AS reports, p.messages AS messages FROM ip_days "
+                + "CROSS JOIN record_packs p" + (sqlite ? " INDEXED BY record_packs_day" : "") + " CROSS JOIN reports r "
+                + "WHERE p.domain = ? AND p.day = ip_days.ip_day AND p.source_ip = ? AND r.id = p.report_id "
                 + "AND r.in_rollups = 1 "
                 + "UNION ALL SELECT org_name, reports, messages FROM source_reporters "
                 + "WHERE domain = ? AND source_ip = ? AND day >= ? AND day <= ?"

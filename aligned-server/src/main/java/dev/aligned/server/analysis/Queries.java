@@ -1,5 +1,6 @@
 package dev.aligned.server.analysis;
 
+import dev.aligned.store.IpDays;
 import dev.aligned.store.SourceReporters;
 import dev.aligned.store.StoredRecord;
 import java.sql.Connection;
@@ -21,7 +22,7 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The SQL of the analysis stage over a small pool of connections ({@link #MAX_CONNECTIONS}). Reads the V3 rollups
  * ({@code daily_totals}, {@code source_days}); only {@link #source} reads record packs (schema 9), those of one IP
- * through the index {@code record_packs_source}: its reporters ({@link SourceReporters}, one pack per report) and
+ * found day by day ({@link IpDays}, schema 12): its reporters ({@link SourceReporters}, one pack per report) and
  * its newest {@link Analysis#MAX_DETAIL_RECORDS} records. Results of the heavier per-period queries are cached until
  * a report is stored (the highest report id changes).
  */
@@ -549,34 +550,19 @@ final class Queries implements AutoCloseable {
         return computed;
     }
 
-    /** The record packs of one IP, newest first (domain, from day, to day, IP, limit): see {@link #newestRecords}. */
-    String newestPacksSql() {
-        return "SELECT pk.day, r.org_name, r.report_id, pk.report_id, pk.packed FROM record_packs pk"
-                + (postgres ? "" : " INDEXED BY record_packs_source") + " JOIN reports r ON r.id = pk.report_id "
-                + "WHERE pk.domain = ? AND pk.day >= ? AND pk.day <= ? AND pk.source_ip = ? "
-                + "ORDER BY pk.day DESC, pk.report_id DESC LIMIT ?";
-    }
-
     /**
-     * What to read one IP's {@code source_days} rows from: since schema 11 the view's two tables, joined here because
-     * SQLite takes no {@code INDEXED BY} on a view. On SQLite the counts are read by the IP's index: since schema 8
-     * the table is {@code WITHOUT ROWID}, and without statistics SQLite's planner then prefers a range of the primary
-     * key {@code (domain, day, …)}, which for a long period reads every source of the domain (0.55 s instead of 20 ms
-     * for the busiest source of a 10-million-record year). PostgreSQL picks the index by itself.
+     * The record packs of one IP, newest first: see {@link #newestRecords} and {@link IpDays#newestPacks}
+     * (parameters: {@link IpDays#bind}, the number of packs, the IP).
      */
-    String sourceDaysOfIp() {
-        return "source_day_counts" + (postgres ? "" : " INDEXED BY source_day_counts_ip")
-                + " JOIN source_shapes USING (shape)";
+    String newestPacksSql() {
+        return IpDays.newestPacks(!postgres);
     }
 
     Optional<SourceFacts> oneSource(String domain, String ip, Period p) {
         return run("reading source " + ip, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + SOURCE_SUMS + " FROM "
-                    + sourceDaysOfIp() + " WHERE domain = ? AND source_ip = ? AND day >= ? AND day <= ?")) {
-                ps.setString(1, domain);
-                ps.setString(2, ip);
-                ps.setInt(3, p.fromEpochDay());
-                ps.setInt(4, p.toEpochDay());
+            // the IP's rows day by day (schema 12: no index in IP order; IpDays)
+            try (PreparedStatement ps = c.prepareStatement(IpDays.counts(SOURCE_SUMS, ""))) {
+                IpDays.bind(ps, domain, ip, p.fromEpochDay(), p.toEpochDay());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next() || rs.getLong(1) == 0 && rs.wasNull()) {
                         return Optional.empty();
@@ -612,10 +598,9 @@ final class Queries implements AutoCloseable {
             // from a join of raw records with auth_results: a busy IP has thousands of records a month
             Map<String, long[]> byAuth = new java.util.TreeMap<>();
             Map<String, String> fromOf = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT dkim_auth, spf_auth, header_from, SUM(messages) "
-                    + "FROM " + sourceDaysOfIp() + " WHERE domain = ? AND day >= ? AND day <= ? AND source_ip = ? "
-                    + "GROUP BY dkim_auth, spf_auth, header_from")) {
-                bind(ps, domain, p, ip);
+            try (PreparedStatement ps = c.prepareStatement(IpDays.counts("dkim_auth, spf_auth, header_from, "
+                    + "SUM(messages)", "GROUP BY dkim_auth, spf_auth, header_from"))) {
+                IpDays.bind(ps, domain, ip, p.fromEpochDay(), p.toEpochDay());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long n = rs.getLong(4);
@@ -651,14 +636,16 @@ final class Queries implements AutoCloseable {
 
     /**
      * The newest {@link Analysis#MAX_DETAIL_RECORDS} records of one source IP (newest report first, then seq) with
-     * their auth results: the IP's record packs (schema 9) read newest first through {@code record_packs_source}
-     * and decoded until the cap is reached; every pack holds at least one record, so the cap bounds the packs read.
+     * their auth results: the IP's record packs (schema 9), the newest chosen from the index {@code record_packs_day}
+     * (schema 12) and decoded until the cap is reached; every pack holds at least one record, so the cap bounds the
+     * packs read.
      */
     private List<RecordRow> newestRecords(Connection c, String domain, Period p, String ip) throws SQLException {
         List<RecordRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(newestPacksSql())) {
-            bind(ps, domain, p, ip);
-            ps.setInt(5, Analysis.MAX_DETAIL_RECORDS);
+            int i = IpDays.bind(ps, domain, ip, p.fromEpochDay(), p.toEpochDay());
+            ps.setInt(i, Analysis.MAX_DETAIL_RECORDS);
+            ps.setString(i + 1, ip);
             try (ResultSet rs = ps.executeQuery()) {
                 while (out.size() < Analysis.MAX_DETAIL_RECORDS && rs.next()) {
                     LocalDate day = LocalDate.ofEpochDay(rs.getInt(1));
@@ -684,13 +671,6 @@ final class Queries implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static void bind(PreparedStatement ps, String domain, Period p, String ip) throws SQLException {
-        ps.setString(1, domain);
-        ps.setInt(2, p.fromEpochDay());
-        ps.setInt(3, p.toEpochDay());
-        ps.setString(4, ip);
     }
 
     // ------------------------------------------------------------------ disagreements and selectors

@@ -1,5 +1,6 @@
 package dev.aligned.server.web;
 
+import dev.aligned.store.IpDays;
 import dev.aligned.store.SourceReporters;
 import dev.aligned.store.StoredRecord;
 import java.sql.Connection;
@@ -175,13 +176,11 @@ final class Queries {
             }
             long messages = 0;
             long pass = 0;
-            for (Object[] r : WebDb.query(c, "SELECT SUM(messages), SUM(CASE WHEN dkim = 'pass' OR spf = 'pass' "
-                    + "THEN messages ELSE 0 END) FROM source_day_counts"
-                    // on SQLite the IP's index, not a day range of the WITHOUT ROWID primary key; the tables of the
-                    // source_days view, which takes no INDEXED BY (analysis Queries.sourceDaysOfIp)
-                    + (db.sqlite() ? " INDEXED BY source_day_counts_ip" : "") + " JOIN source_shapes USING (shape)"
-                    + " WHERE domain = ? AND source_ip = ? AND day BETWEEN ? AND ?",
-                    rs -> new Object[] {rs.getLong(1), rs.getLong(2)}, domain, ip, p.fromDay(), p.toDay())) {
+            // the IP's rows day by day (schema 12: no index in IP order; IpDays)
+            for (Object[] r : WebDb.query(c, IpDays.counts("SUM(messages), SUM(CASE WHEN dkim = 'pass' OR "
+                    + "spf = 'pass' THEN messages ELSE 0 END)", ""),
+                    rs -> new Object[] {rs.getLong(1), rs.getLong(2)}, domain, p.fromDay(), domain, p.toDay(), domain,
+                    ip)) {
                 messages = (Long) r[0];
                 pass = (Long) r[1];
             }
@@ -191,24 +190,21 @@ final class Queries {
 
     /**
      * The newest records of one source IP in a period (newest report first, then seq), at most {@link #MAX_ROWS}:
-     * the IP's record packs (schema 9) through {@code record_packs_source}, decoded until the cap is reached.
+     * the IP's record packs (schema 9), the newest chosen from the index ({@link IpDays#newestPacks}), decoded
+     * until the cap is reached.
      */
     private static List<RecordRow> sourceRecords(Connection c, boolean sqlite, String domain, String ip, Period p)
             throws SQLException {
         List<RecordRow> out = new ArrayList<>();
         // every pack holds at least one record: MAX_ROWS packs are enough
-        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pk.report_id, r.org_name, r.report_id, pk.day, "
-                + "pk.packed FROM record_packs pk" + (sqlite ? " INDEXED BY record_packs_source" : "")
-                + " JOIN reports r ON r.id = pk.report_id WHERE pk.domain = ? AND pk.source_ip = ? AND pk.day >= ? "
-                + "AND pk.day <= ? ORDER BY pk.day DESC, pk.report_id DESC LIMIT " + MAX_ROWS)) {
-            ps.setString(1, domain);
-            ps.setString(2, ip);
-            ps.setLong(3, p.fromDay());
-            ps.setLong(4, p.toDay());
+        try (java.sql.PreparedStatement ps = c.prepareStatement(IpDays.newestPacks(sqlite))) {
+            int i = IpDays.bind(ps, domain, ip, p.fromDay(), p.toDay());
+            ps.setInt(i, MAX_ROWS);
+            ps.setString(i + 1, ip);
             try (ResultSet rs = ps.executeQuery()) {
                 while (out.size() < MAX_ROWS && rs.next()) {
-                    long id = rs.getLong(1);
-                    String day = LocalDate.ofEpochDay(rs.getLong(4)).toString();
+                    long id = rs.getLong(4);
+                    String day = LocalDate.ofEpochDay(rs.getLong(1)).toString();
                     for (StoredRecord r : StoredRecord.unpack(id, ip, rs.getBytes(5))) {
                         if (out.size() == MAX_ROWS) {
                             break;
