@@ -229,12 +229,6 @@ final class AnalysisRollups {
         }
     }
 
-    /** Adds the records of one report. */
-    static void add(Connection conn, String domain, int day, PolicyPublished p, List<ReportRecord> records)
-            throws SQLException {
-        write(conn, domain, day, sum(domain, p, records), new SourceShapes());
-    }
-
     /**
      * Sums the rollup rows of one report's records. A report's records share few shapes (everything the facts
      * are computed from: From domain, disposition, results, auth results, reasons, but not the source IP, count or

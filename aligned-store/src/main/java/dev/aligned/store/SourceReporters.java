@@ -82,6 +82,71 @@ public final class SourceReporters {
     }
 
     /**
+     * One of the newest record packs of a source (one report's records from the IP): the report's UTC epoch day, row
+     * id ({@code reports.id}), reporting organisation and report id, and its records as packed (decoded by
+     * {@link StoredRecord#unpack}).
+     */
+    public record Pack(long day, long reportRowId, String orgName, String reportId, byte[] packed) {
+    }
+
+    /** The first slice of days {@link #newestPacks} reads; each next slice is {@link #SLICE_GROWTH} times longer. */
+    static final int FIRST_SLICE_DAYS = 32;
+    static final int SLICE_GROWTH = 4;
+
+    /**
+     * The newest {@code count} record packs of {@code sourceIp} for {@code domain} on the UTC epoch days
+     * {@code fromDay} to {@code toDay}, inclusive: newest day first, then newest report (every report with records
+     * from the IP, a conflicting copy included). The range is read in slices from the domain's last stored day in
+     * it, 32 days first, then 4 times longer each, until {@code count} packs are found: the source pages want the last few hundred, and a busy
+     * IP has them in its last weeks, while sorting a whole year of its packs would read them all ({@link IpDays}).
+     */
+    public static List<Pack> newestPacks(Connection c, String domain, String sourceIp, long fromDay, long toDay,
+            int count) throws SQLException {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be at least 0, not " + count);
+        }
+        boolean sqlite = c.getMetaData().getDatabaseProductName().equals("SQLite");
+        List<Pack> out = new ArrayList<>();
+        // the slices start at the domain's last stored day in the range, not at the range's end (a page asking for
+        // "everything" ends today, perhaps long after the last report), and stop at its first
+        long hi;
+        long lo0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT MIN(day) FROM record_packs WHERE domain = ? "
+                + "AND day >= ?), (SELECT MAX(day) FROM record_packs WHERE domain = ? AND day <= ?)")) {
+            ps.setString(1, domain);
+            ps.setLong(2, fromDay);
+            ps.setString(3, domain);
+            ps.setLong(4, toDay);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lo0 = rs.getLong(1);
+                hi = rs.getLong(2);
+                if (rs.wasNull()) {
+                    return out;
+                }
+            }
+        }
+        long slice = FIRST_SLICE_DAYS;
+        try (PreparedStatement ps = c.prepareStatement(IpDays.newestPacks(sqlite))) {
+            while (out.size() < count && hi >= lo0) {
+                long lo = Math.max(lo0, hi - slice + 1);
+                int i = IpDays.bind(ps, domain, sourceIp, lo, hi);
+                ps.setInt(i, count - out.size());
+                ps.setString(i + 1, sourceIp);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Pack(rs.getLong(1), rs.getLong(4), rs.getString(2), rs.getString(3),
+                                rs.getBytes(5)));
+                    }
+                }
+                hi = lo - 1;
+                slice = Math.min(slice * SLICE_GROWTH, Integer.MAX_VALUE);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The query of {@link #read}: the six parameters of {@link IpDays#bind} (the packs, found day by day), then
      * domain, IP, first day, last day ({@code source_reporters}), then the limit. On SQLite the packs are named by
      * their index and come after the days in the join (a {@code CROSS JOIN} keeps SQLite's order): without

@@ -858,6 +858,52 @@ abstract class ReportStoreContract {
     }
 
     @Test
+    void theNewestPacksOfASourceComeNewestFirstAcrossTheSlicesOfTheRange() throws Exception {
+        // one IP on days spread over 400 days (beyond the first two slices: 32 and 128 days), two reports on some
+        // days, and another IP and another domain on the same days
+        String ip = "192.0.2.1";
+        long first = BEGIN / 86400;
+        List<long[]> expected = new ArrayList<>(); // {day, messages}, newest day first, then newest report
+        int n = 0;
+        for (int d : new int[] {0, 1, 40, 41, 170, 171, 171, 300, 399, 399}) {
+            n++;
+            long begin = BEGIN + d * 86400L;
+            assertEquals(1, ingestor.ingest("n" + n + ".xml", utf8(xml("org" + (n % 2) + ".example", "n-" + n,
+                    "example.com", begin, begin + 86399, List.of(new Rec(ip, n, "none", "pass", "pass"),
+                            new Rec("198.51.100.7", 1000 + n, "none", "pass", "pass"))))).newReports());
+            assertEquals(1, ingestor.ingest("o" + n + ".xml", utf8(xml("org9.example", "o-" + n, "other.example",
+                    begin, begin + 86399, List.of(new Rec(ip, 2000 + n, "none", "pass", "pass"))))).newReports());
+            expected.add(0, new long[] {first + d, n});
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
+            // reports stored later have higher row ids: on a shared day the later one comes first
+            assertEquals(expected.stream().map(e -> e[0] + ":" + e[1]).toList(), packDays(c, ip, first, first + 399,
+                    100));
+            assertEquals(expected.subList(0, 3).stream().map(e -> e[0] + ":" + e[1]).toList(), packDays(c, ip, first,
+                    first + 399, 3), "the newest three, from the first slice");
+            assertEquals(expected.subList(2, 9).stream().map(e -> e[0] + ":" + e[1]).toList(), packDays(c, ip,
+                    first + 1, first + 300, 100), "a range in the middle: its ends included");
+            assertEquals(List.of(), packDays(c, ip, first + 2, first + 39, 100), "no pack in the range");
+            assertEquals(List.of(), packDays(c, ip, 0, 99_999, 0));
+            SourceReporters.Pack p = SourceReporters.newestPacks(c, "example.com", ip, 0, 99_999, 1).get(0);
+            assertEquals("n-10", p.reportId());
+            assertEquals("org0.example", p.orgName());
+            StoredRecord r = StoredRecord.unpack(p.reportRowId(), ip, p.packed()).get(0);
+            assertEquals(10, r.messages());
+        }
+    }
+
+    /** day:messages of the newest packs of {@code ip} for example.com (one record each). */
+    private static List<String> packDays(java.sql.Connection c, String ip, long from, long to, int count)
+            throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        for (SourceReporters.Pack p : SourceReporters.newestPacks(c, "example.com", ip, from, to, count)) {
+            out.add(p.day() + ":" + StoredRecord.unpack(p.reportRowId(), ip, p.packed()).get(0).messages());
+        }
+        return out;
+    }
+
+    @Test
     void theReportersOfASourceAreTheSameBeforeAndAfterRetentionPurgesItsRecords() throws Exception {
         clock.advance(Duration.ofDays(10)); // the reports' days are in the past
         String ip = "192.0.2.1";

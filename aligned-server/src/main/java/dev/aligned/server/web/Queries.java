@@ -167,16 +167,26 @@ final class Queries {
 
     SourceDetail source(String domain, String ip, Period p) {
         return db.read(c -> {
-            List<RecordRow> records = sourceRecords(c, db.sqlite(), domain, ip, p);
             // the reporters from the IP's record packs (one per report, not its records) and what retention kept of
-            // them; the totals from the rollup keyed by (domain, source_ip, day)
+            // them; the newest packs, of which every one holds at least one record: MAX_ROWS packs are enough
             List<Reporter> reporters = new ArrayList<>();
             for (SourceReporters.Row r : SourceReporters.read(c, domain, ip, p.fromDay(), p.toDay(), MAX_ROWS)) {
                 reporters.add(new Reporter(r.orgName(), r.reports(), r.messages()));
             }
+            List<RecordRow> records = new ArrayList<>();
+            for (SourceReporters.Pack pk : SourceReporters.newestPacks(c, domain, ip, p.fromDay(), p.toDay(),
+                    MAX_ROWS)) {
+                String day = LocalDate.ofEpochDay(pk.day()).toString();
+                for (StoredRecord r : StoredRecord.unpack(pk.reportRowId(), ip, pk.packed())) {
+                    if (records.size() == MAX_ROWS) {
+                        break;
+                    }
+                    records.add(row(pk.reportRowId(), pk.orgName(), pk.reportId(), day, ip, r));
+                }
+            }
             long messages = 0;
             long pass = 0;
-            // the IP's rows day by day (schema 12: no index in IP order; IpDays)
+            // the totals from the IP's rows of the daily rollup, day by day (schema 12: no index in IP order; IpDays)
             for (Object[] r : WebDb.query(c, IpDays.counts("SUM(messages), SUM(CASE WHEN dkim = 'pass' OR "
                     + "spf = 'pass' THEN messages ELSE 0 END)", ""),
                     rs -> new Object[] {rs.getLong(1), rs.getLong(2)}, domain, p.fromDay(), domain, p.toDay(), domain,
@@ -186,35 +196,6 @@ final class Queries {
             }
             return new SourceDetail(domain, ip, messages, pass, reporters, records);
         });
-    }
-
-    /**
-     * The newest records of one source IP in a period (newest report first, then seq), at most {@link #MAX_ROWS}:
-     * the IP's record packs (schema 9), the newest chosen from the index ({@link IpDays#newestPacks}), decoded
-     * until the cap is reached.
-     */
-    private static List<RecordRow> sourceRecords(Connection c, boolean sqlite, String domain, String ip, Period p)
-            throws SQLException {
-        List<RecordRow> out = new ArrayList<>();
-        // every pack holds at least one record: MAX_ROWS packs are enough
-        try (java.sql.PreparedStatement ps = c.prepareStatement(IpDays.newestPacks(sqlite))) {
-            int i = IpDays.bind(ps, domain, ip, p.fromDay(), p.toDay());
-            ps.setInt(i, MAX_ROWS);
-            ps.setString(i + 1, ip);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (out.size() < MAX_ROWS && rs.next()) {
-                    long id = rs.getLong(4);
-                    String day = LocalDate.ofEpochDay(rs.getLong(1)).toString();
-                    for (StoredRecord r : StoredRecord.unpack(id, ip, rs.getBytes(5))) {
-                        if (out.size() == MAX_ROWS) {
-                            break;
-                        }
-                        out.add(row(id, rs.getString(2), rs.getString(3), day, ip, r));
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /**
