@@ -56,26 +56,14 @@ public final class IpDays {
     }
 
     /**
-     * One IP's {@code source_day_counts} rows in the range summed per shape, as the table
-     * {@code ip_shapes(shape, messages, records)}, followed by {@code select}, which reads it (with the facts:
-     * {@link #SHAPES}) as often as it needs: the table is {@code MATERIALIZED}, so the days are walked once per
-     * statement. An IP has few shapes (its distinct results), so what follows reads few rows.
-     */
-    public static String byShape(String select) {
-        return days("source_day_counts") + ", ip_shapes(shape, messages, records) AS MATERIALIZED (SELECT c.shape, "
-                + "SUM(c.messages), SUM(c.records) FROM ip_days CROSS JOIN source_day_counts c WHERE c.domain = ? "
-                + "AND c.day = ip_days.ip_day AND c.source_ip = ? GROUP BY c.shape) " + select;
-    }
-
-    /**
      * The newest record packs of one IP in the range, newest day first, then newest report: columns day, the
      * report's {@code org_name} and {@code report_id}, the report's row id, {@code packed}. After the six common
      * parameters: the number of packs (7) and the IP again (8). The packs' keys are chosen from the index alone
-     * (a sort of the IP's index entries in the range, no pack read), then only the chosen packs are read. Callers
-     * walk a long range in slices, newest first ({@link SourceReporters#newestPacks}).
+     * (a sort of the IP's index entries in the range, no pack read), then only the chosen packs are read
+     * ({@link SourceReporters#newestPacks}).
      */
     static String newestPacks(boolean sqlite) {
-        return days("record_packs") + "SELECT k.day, r.org_name, r.report_id, k.report_id, pk.packed FROM ("
+        return days("record_packs") + "SELECT k.day, r.org_name, r.report_id, k.report_id, pk.packed, pk.records FROM ("
                 + "SELECT p.day AS day, p.report_id AS report_id FROM ip_days CROSS JOIN record_packs p"
                 + (sqlite ? " INDEXED BY record_packs_day" : "")
                 + " WHERE p.domain = ? AND p.day = ip_days.ip_day AND p.source_ip = ? "
@@ -84,14 +72,6 @@ public final class IpDays {
                 + "WHERE pk.report_id = k.report_id AND pk.source_ip = ? AND r.id = k.report_id "
                 + "ORDER BY k.day DESC, k.report_id DESC";
     }
-
-    /**
-     * {@code FROM} the {@link #byShape} table with each shape's facts, looked up by the dictionary's key (a
-     * {@code CROSS JOIN} keeps SQLite's order: else its planner may scan the dictionary), then {@code WHERE}: what
-     * follows starts with {@code AND}, {@code GROUP BY} or nothing. Unqualified columns are those of the
-     * {@code source_days} view but {@code k} ({@code messages} and {@code records} summed per shape).
-     */
-    public static final String SHAPES = " FROM ip_shapes CROSS JOIN source_shapes s WHERE s.shape = ip_shapes.shape";
 
     /**
      * Binds the six parameters every statement here starts with; returns the index of the next parameter (7).

@@ -89,58 +89,33 @@ public final class SourceReporters {
     public record Pack(long day, long reportRowId, String orgName, String reportId, byte[] packed) {
     }
 
-    /** The first slice of days {@link #newestPacks} reads; each next slice is {@link #SLICE_GROWTH} times longer. */
-    static final int FIRST_SLICE_DAYS = 32;
-    static final int SLICE_GROWTH = 4;
-
     /**
-     * The newest {@code count} record packs of {@code sourceIp} for {@code domain} on the UTC epoch days
-     * {@code fromDay} to {@code toDay}, inclusive: newest day first, then newest report (every report with records
-     * from the IP, a conflicting copy included). The range is read in slices from the domain's last stored day in
-     * it, 32 days first, then 4 times longer each, until {@code count} packs are found: the source pages want the last few hundred, and a busy
-     * IP has them in its last weeks, while sorting a whole year of its packs would read them all ({@link IpDays}).
+     * The newest record packs of {@code sourceIp} for {@code domain} on the UTC epoch days {@code fromDay} to
+     * {@code toDay}, inclusive, that together hold its newest {@code records} records (fewer when the range has
+     * fewer): newest day first, then newest report (every report with records from the IP, a conflicting copy
+     * included). The packs' keys are chosen from the index alone, day by day ({@link IpDays#newestPacks}); the
+     * packs are read one by one until they hold {@code records} records, so a busy IP's page reads a few packs.
      */
     public static List<Pack> newestPacks(Connection c, String domain, String sourceIp, long fromDay, long toDay,
-            int count) throws SQLException {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be at least 0, not " + count);
+            int records) throws SQLException {
+        if (records < 0) {
+            throw new IllegalArgumentException("records must be at least 0, not " + records);
+        }
+        List<Pack> out = new ArrayList<>();
+        if (records == 0) {
+            return out;
         }
         boolean sqlite = c.getMetaData().getDatabaseProductName().equals("SQLite");
-        List<Pack> out = new ArrayList<>();
-        // the slices start at the domain's last stored day in the range, not at the range's end (a page asking for
-        // "everything" ends today, perhaps long after the last report), and stop at its first
-        long hi;
-        long lo0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT MIN(day) FROM record_packs WHERE domain = ? "
-                + "AND day >= ?), (SELECT MAX(day) FROM record_packs WHERE domain = ? AND day <= ?)")) {
-            ps.setString(1, domain);
-            ps.setLong(2, fromDay);
-            ps.setString(3, domain);
-            ps.setLong(4, toDay);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                lo0 = rs.getLong(1);
-                hi = rs.getLong(2);
-                if (rs.wasNull()) {
-                    return out;
-                }
-            }
-        }
-        long slice = FIRST_SLICE_DAYS;
         try (PreparedStatement ps = c.prepareStatement(IpDays.newestPacks(sqlite))) {
-            while (out.size() < count && hi >= lo0) {
-                long lo = Math.max(lo0, hi - slice + 1);
-                int i = IpDays.bind(ps, domain, sourceIp, lo, hi);
-                ps.setInt(i, count - out.size());
-                ps.setString(i + 1, sourceIp);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Pack(rs.getLong(1), rs.getLong(4), rs.getString(2), rs.getString(3),
-                                rs.getBytes(5)));
-                    }
+            int i = IpDays.bind(ps, domain, sourceIp, fromDay, toDay);
+            ps.setInt(i, records); // every pack holds at least one record
+            ps.setString(i + 1, sourceIp);
+            long held = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (held < records && rs.next()) {
+                    out.add(new Pack(rs.getLong(1), rs.getLong(4), rs.getString(2), rs.getString(3), rs.getBytes(5)));
+                    held += rs.getLong(6);
                 }
-                hi = lo - 1;
-                slice = Math.min(slice * SLICE_GROWTH, Integer.MAX_VALUE);
             }
         }
         return out;

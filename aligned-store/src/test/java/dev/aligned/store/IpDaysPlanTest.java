@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,25 +41,11 @@ class IpDaysPlanTest {
     }
 
     @Test
-    void theCountsOfOneSourcePerShapeAreOneWalkOfTheDaysHoweverOftenTheStatementReadsThem() throws Exception {
-        for (String url : List.of(emptyStore(), analyzedStore())) {
-            String p = plan(url, IpDays.byShape("SELECT t.*, a.* FROM (SELECT SUM(messages)" + IpDays.SHAPES
-                    + ") t CROSS JOIN (SELECT dkim_auth, SUM(messages)" + IpDays.SHAPES + " GROUP BY dkim_auth) a"));
-            assertTrue(p.contains("MATERIALIZE ip_shapes"), p);
-            assertEquals(1, p.split(Pattern.quote("SEARCH c USING PRIMARY KEY " + DAY_SEARCH), -1).length - 1,
-                    "one walk:\n" + p);
-            // each shape's facts by the dictionary's key, never a scan of the dictionary
-            assertTrue(p.contains("SEARCH s USING PRIMARY KEY (shape=?)"), p);
-            assertNoScan(p, "c", "s", "source_shapes", "source_day_counts");
-        }
-    }
-
-    @Test
     void theNewestRecordsOfOneSourceAreChosenFromTheIndexThenReadByKey() throws Exception {
         for (String url : List.of(emptyStore(), analyzedStore())) {
             String p = plan(url, IpDays.newestPacks(true));
             assertTrue(p.contains("SEARCH p USING COVERING INDEX record_packs_day " + DAY_SEARCH), p);
-            // the sort is of the IP's index entries in the slice (day, report id), not of packs
+            // the sort is of the IP's index entries in the range (day, report id), not of packs
             assertTrue(p.contains("SEARCH pk USING PRIMARY KEY (report_id=? AND source_ip=?)"), p);
             assertTrue(p.contains("SEARCH r USING INTEGER PRIMARY KEY (rowid=?)"), p);
             assertNoScan(p, "p", "pk", "r", "record_packs");

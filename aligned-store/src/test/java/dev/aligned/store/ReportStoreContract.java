@@ -858,9 +858,9 @@ abstract class ReportStoreContract {
     }
 
     @Test
-    void theNewestPacksOfASourceComeNewestFirstAcrossTheSlicesOfTheRange() throws Exception {
-        // one IP on days spread over 400 days (beyond the first two slices: 32 and 128 days), two reports on some
-        // days, and another IP and another domain on the same days
+    void theNewestPacksOfASourceComeNewestFirstWithinTheRange() throws Exception {
+        // one IP on days spread over 400 days, two reports on some days, and another IP and another domain on the
+        // same days
         String ip = "192.0.2.1";
         long first = BEGIN / 86400;
         List<long[]> expected = new ArrayList<>(); // {day, messages}, newest day first, then newest report
@@ -880,20 +880,31 @@ abstract class ReportStoreContract {
             assertEquals(expected.stream().map(e -> e[0] + ":" + e[1]).toList(), packDays(c, ip, first, first + 399,
                     100));
             assertEquals(expected.subList(0, 3).stream().map(e -> e[0] + ":" + e[1]).toList(), packDays(c, ip, first,
-                    first + 399, 3), "the newest three, from the first slice");
+                    first + 399, 3), "the newest three");
             assertEquals(expected.subList(2, 9).stream().map(e -> e[0] + ":" + e[1]).toList(), packDays(c, ip,
                     first + 1, first + 300, 100), "a range in the middle: its ends included");
             assertEquals(List.of(), packDays(c, ip, first + 2, first + 39, 100), "no pack in the range");
             assertEquals(List.of(), packDays(c, ip, 0, 99_999, 0));
-            SourceReporters.Pack p = SourceReporters.newestPacks(c, "example.com", ip, 0, 99_999, 1).get(0);
+            List<SourceReporters.Pack> one = SourceReporters.newestPacks(c, "example.com", ip, 0, 99_999, 1);
+            assertEquals(1, one.size(), "the packs that hold the newest record: one");
+            SourceReporters.Pack p = one.get(0);
             assertEquals("n-10", p.reportId());
             assertEquals("org0.example", p.orgName());
             StoredRecord r = StoredRecord.unpack(p.reportRowId(), ip, p.packed()).get(0);
             assertEquals(10, r.messages());
+            // a newer report with three records from the IP: one pack; it alone holds the newest two records
+            assertEquals(1, ingestor.ingest("three.xml", utf8(xml("org1.example", "three", "example.com",
+                    BEGIN + 500 * 86400L, END + 500 * 86400L, List.of(new Rec(ip, 1, "none", "pass", "pass"),
+                            new Rec(ip, 2, "none", "pass", "fail"), new Rec(ip, 3, "none", "fail", "fail")))))
+                    .newReports());
+            assertEquals(List.of("three"), SourceReporters.newestPacks(c, "example.com", ip, 0, 99_999, 2).stream()
+                    .map(SourceReporters.Pack::reportId).toList());
+            assertEquals(List.of("three", "n-10"), SourceReporters.newestPacks(c, "example.com", ip, 0, 99_999, 4)
+                    .stream().map(SourceReporters.Pack::reportId).toList());
         }
     }
 
-    /** day:messages of the newest packs of {@code ip} for example.com (one record each). */
+    /** day:messages of the newest packs of {@code ip} for example.com (one record each: {@code count} packs). */
     private static List<String> packDays(java.sql.Connection c, String ip, long from, long to, int count)
             throws java.sql.SQLException {
         List<String> out = new ArrayList<>();

@@ -362,9 +362,6 @@ final class Queries implements AutoCloseable {
             + "MAX(CASE WHEN dkim_aligned = 0 AND spf_aligned = 0 THEN spf_auth END), MAX(spf_auth), "
             + "MAX(header_from)";
 
-    /** The number of columns of {@link #SOURCE_SUMS}. */
-    private static final int SOURCE_SUMS_COLUMNS = 12;
-
     private static SourceFacts facts(ResultSet rs, String ip, int first) throws SQLException {
         String dkimFail = rs.getString(first + 7);
         String spfFail = rs.getString(first + 9);
@@ -553,6 +550,21 @@ final class Queries implements AutoCloseable {
         return computed;
     }
 
+    Optional<SourceFacts> oneSource(String domain, String ip, Period p) {
+        return run("reading source " + ip, c -> {
+            // the IP's rows day by day (schema 12: no index in IP order; IpDays)
+            try (PreparedStatement ps = c.prepareStatement(IpDays.counts(SOURCE_SUMS, ""))) {
+                IpDays.bind(ps, domain, ip, p.fromEpochDay(), p.toEpochDay());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getLong(1) == 0 && rs.wasNull()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(facts(rs, ip, 1));
+                }
+            }
+        });
+    }
+
     Sources sources(String domain, Period p, ReverseDns rdns, Classifier classifier) {
         SourceTable t = sourceFacts(domain, p, Analysis.MAX_SOURCE_ROWS);
         Map<String, ReverseName> names = rdns.cached(this, t.top().stream().map(SourceFacts::ip).toList());
@@ -564,36 +576,36 @@ final class Queries implements AutoCloseable {
     }
 
     SourceDetail source(String domain, String ip, Period p, ReverseDns rdns, Classifier classifier) {
+        SourceFacts f = oneSource(domain, ip, p).orElse(new SourceFacts(ip, Volume.ZERO, 0, 0, 0, "", "", ""));
         ReverseName name = rdns.cached(this, List.of(ip)).getOrDefault(ip, ReverseName.PENDING);
-        return run("reading source " + ip, c -> {
-            // one walk of the IP's days in the daily rollup (schema 12: no index in IP order; IpDays), its counts
-            // summed per shape: its totals (SOURCE_SUMS, repeated on every row) and its auth results (up to 4 DKIM
-            // and 2 SPF entries a record), not from its raw records: a busy IP has thousands of records a month
-            SourceFacts f = new SourceFacts(ip, Volume.ZERO, 0, 0, 0, "", "", "");
+        SourceRow row = classifier.row(domain, f, name);
+        return run("reading the records of " + ip, c -> {
+            List<ReporterCount> reporters = new ArrayList<>();
+            // from the IP's record packs (one per report, never its records) and what retention kept of them
+            for (SourceReporters.Row r : SourceReporters.read(c, domain, ip, p.fromEpochDay(), p.toEpochDay(),
+                    Analysis.MAX_SOURCE_ROWS)) {
+                reporters.add(new ReporterCount(r.orgName(), r.reports(), r.messages()));
+            }
+            // the auth results from the daily rollup of this IP (up to 4 DKIM and 2 SPF entries a record), not
+            // from a join of raw records with auth_results: a busy IP has thousands of records a month
             Map<String, long[]> byAuth = new java.util.TreeMap<>();
             Map<String, String> fromOf = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(IpDays.byShape("SELECT t.*, a.* FROM (SELECT "
-                    + SOURCE_SUMS + IpDays.SHAPES + ") t CROSS JOIN (SELECT dkim_auth, spf_auth, header_from, "
-                    + "SUM(messages)" + IpDays.SHAPES + " GROUP BY dkim_auth, spf_auth, header_from) a"))) {
+            try (PreparedStatement ps = c.prepareStatement(IpDays.counts("dkim_auth, spf_auth, header_from, "
+                    + "SUM(messages)", "GROUP BY dkim_auth, spf_auth, header_from"))) {
                 IpDays.bind(ps, domain, ip, p.fromEpochDay(), p.toEpochDay());
                 try (ResultSet rs = ps.executeQuery()) {
-                    boolean first = true;
                     while (rs.next()) {
-                        if (first) {
-                            f = facts(rs, ip, 1);
-                            first = false;
-                        }
-                        long n = rs.getLong(SOURCE_SUMS_COLUMNS + 4);
-                        String from = rs.getString(SOURCE_SUMS_COLUMNS + 3);
+                        long n = rs.getLong(4);
+                        String from = rs.getString(3);
                         java.util.Set<String> once = new java.util.HashSet<>();
-                        for (Classifier.Auth a : Classifier.parseDkim(rs.getString(SOURCE_SUMS_COLUMNS + 1))) {
+                        for (Classifier.Auth a : Classifier.parseDkim(rs.getString(1))) {
                             String k = "dkim\u0000" + a.domain() + "\u0000" + a.selector() + "\u0000" + a.result();
                             if (once.add(k)) {
                                 byAuth.computeIfAbsent(k, x -> new long[1])[0] += n;
                                 fromOf.putIfAbsent(k, from);
                             }
                         }
-                        for (Classifier.Auth a : Classifier.parseSpf(rs.getString(SOURCE_SUMS_COLUMNS + 2))) {
+                        for (Classifier.Auth a : Classifier.parseSpf(rs.getString(2))) {
                             String k = "spf\u0000" + a.domain() + "\u0000\u0000" + a.result();
                             if (once.add(k)) {
                                 byAuth.computeIfAbsent(k, x -> new long[1])[0] += n;
@@ -609,26 +621,21 @@ final class Queries implements AutoCloseable {
                 auths.add(new AuthCount(t[0], t[1], t[2], t[3], Align.relaxed(t[1], fromOf.get(k)), v[0]));
             });
             auths.sort((x, y) -> Long.compare(y.messages(), x.messages()));
-            // the reporters from the IP's record packs (one per report, never its records) and what retention kept
-            // of them; the newest packs, of which every one holds at least one record, so the cap bounds them
-            List<ReporterCount> reporters = new ArrayList<>();
-            for (SourceReporters.Row r : SourceReporters.read(c, domain, ip, p.fromEpochDay(), p.toEpochDay(),
-                    Analysis.MAX_SOURCE_ROWS)) {
-                reporters.add(new ReporterCount(r.orgName(), r.reports(), r.messages()));
-            }
-            return new SourceDetail(domain, p, classifier.row(domain, f, name), reporters, auths,
-                    newestRecords(SourceReporters.newestPacks(c, domain, ip, p.fromEpochDay(), p.toEpochDay(),
-                            Analysis.MAX_DETAIL_RECORDS), ip));
+            List<RecordRow> records = newestRecords(c, domain, p, ip);
+            return new SourceDetail(domain, p, row, reporters, auths, records);
         });
     }
 
     /**
      * The newest {@link Analysis#MAX_DETAIL_RECORDS} records of one source IP (newest report first, then seq) with
-     * their auth results, decoded from its newest record packs until the cap is reached.
+     * their auth results, decoded from its newest record packs ({@link SourceReporters#newestPacks}) until the cap
+     * is reached; every pack holds at least one record, so the cap bounds the packs read.
      */
-    private static List<RecordRow> newestRecords(List<SourceReporters.Pack> packs, String ip) {
+    private static List<RecordRow> newestRecords(Connection c, String domain, Period p, String ip)
+            throws SQLException {
         List<RecordRow> out = new ArrayList<>();
-        for (SourceReporters.Pack pk : packs) {
+        for (SourceReporters.Pack pk : SourceReporters.newestPacks(c, domain, ip, p.fromEpochDay(), p.toEpochDay(),
+                Analysis.MAX_DETAIL_RECORDS)) {
             LocalDate day = LocalDate.ofEpochDay(pk.day());
             for (StoredRecord r : StoredRecord.unpack(pk.reportRowId(), ip, pk.packed())) {
                 if (out.size() == Analysis.MAX_DETAIL_RECORDS) {

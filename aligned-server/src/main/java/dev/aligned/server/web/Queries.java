@@ -168,7 +168,7 @@ final class Queries {
     SourceDetail source(String domain, String ip, Period p) {
         return db.read(c -> {
             // the reporters from the IP's record packs (one per report, not its records) and what retention kept of
-            // them; the newest packs, of which every one holds at least one record: MAX_ROWS packs are enough
+            // them; the newest packs that hold the newest MAX_ROWS records
             List<Reporter> reporters = new ArrayList<>();
             for (SourceReporters.Row r : SourceReporters.read(c, domain, ip, p.fromDay(), p.toDay(), MAX_ROWS)) {
                 reporters.add(new Reporter(r.orgName(), r.reports(), r.messages()));
