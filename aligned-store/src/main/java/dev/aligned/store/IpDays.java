@@ -6,13 +6,13 @@ import java.sql.SQLException;
 /**
  * The reads of one source IP over a range of days, on tables whose keys start with {@code (domain, day, source_ip)}:
  * {@code source_day_counts} (its primary key) and {@code record_packs} (index {@code record_packs_day}; read by
- * {@link SourceReporters}). Since
- * schema 12 (issue 7, import throughput) no index of the store starts with {@code (domain, source_ip)}: such an
- * index takes the rows of every imported report at random places (one IP's days next to each other), while an index
- * in day order takes them at the end. The IP is found day by day instead: a recursive {@code ip_days} table of the
- * days from the domain's first stored day in the range to its last, and for each day one search of the key
- * {@code (domain, day, source_ip)}. On the 10-million-record year that is 4-7 ms (SQLite) and 2-9 ms (PostgreSQL)
- * for the busiest IP over the whole year (docs/benchmarks.md).
+ * {@link SourceReporters}). Since schema 12 (issue 7, import throughput) no index of the store starts with
+ * {@code (domain, source_ip)}: such an index takes the rows of every imported report at random places (one IP's days
+ * next to each other), while an index in day order takes them where the report's day is. The IP is found day by day
+ * instead: a recursive {@code ip_days} table of the days from the domain's first stored day in the range to its
+ * last, and for each day one search of the key {@code (domain, day, source_ip)}. For the busiest IP of the
+ * 10-million-record year over its 365 days, a read takes 2-5 ms on SQLite and 3-7 ms on PostgreSQL
+ * (docs/benchmarks.md, "Schema 12").
  *
  * <p>Every statement here starts with the same six parameters, bound by {@link #bind}: domain, first day, domain,
  * last day (the range, narrowed to the days the table holds for the domain), domain, source IP.
