@@ -526,14 +526,7 @@ abstract class ReportStoreContract {
         // a trigger makes the fourth report's insert fail inside the batch's transaction, after three were written
         String url = currentUrl();
         boolean sqlite = url.startsWith("jdbc:sqlite:");
-        sql(url, sqlite
-                ? "CREATE TRIGGER poison BEFORE INSERT ON reports WHEN NEW.report_id = 'poison' "
-                        + "BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
-                : "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.report_id = 'poison' "
-                        + "THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$");
-        if (!sqlite) {
-            sql(url, "CREATE TRIGGER poison BEFORE INSERT ON reports FOR EACH ROW EXECUTE FUNCTION poison()");
-        }
+        poison(url, "reports", "report_id = 'poison'");
         List<IngestResult> seen = new ArrayList<>();
         StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
                 () -> ingestor.ingestAll(files, seen::add));
@@ -730,14 +723,7 @@ abstract class ReportStoreContract {
         String url = currentUrl();
         boolean sqlite = url.startsWith("jdbc:sqlite:");
         // the counts' insert fails after the report's new shape was inserted in the same transaction
-        sql(url, sqlite
-                ? "CREATE TRIGGER poison BEFORE INSERT ON source_day_counts WHEN NEW.source_ip = '203.0.113.99' "
-                        + "BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
-                : "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.source_ip = "
-                        + "'203.0.113.99' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$");
-        if (!sqlite) {
-            sql(url, "CREATE TRIGGER poison BEFORE INSERT ON source_day_counts FOR EACH ROW EXECUTE FUNCTION poison()");
-        }
+        poison(url, "source_day_counts", "source_ip = '203.0.113.99'");
         StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class, () -> ingestor.ingest(
                 "p.xml", utf8(xml("org.example", "p-1", "example.com", BEGIN, END,
                         List.of(new Rec("203.0.113.99", 5, "reject", "fail", "fail"))))));
@@ -1195,6 +1181,22 @@ abstract class ReportStoreContract {
 
     private String currentUrl() {
         return url;
+    }
+
+    /**
+     * A trigger named {@code poison} that makes an insert into {@code table} fail with "poisoned" when the new row
+     * matches {@code condition} (on the new row's columns, e.g. {@code report_id = 'x'}); drop it with
+     * {@code DROP TRIGGER poison} (SQLite) or {@code DROP TRIGGER poison ON table} (PostgreSQL).
+     */
+    private static void poison(String url, String table, String condition) throws java.sql.SQLException {
+        if (url.startsWith("jdbc:sqlite:")) {
+            sql(url, "CREATE TRIGGER poison BEFORE INSERT ON " + table + " WHEN NEW." + condition
+                    + " BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
+        } else {
+            sql(url, "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW." + condition
+                    + " THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$");
+            sql(url, "CREATE TRIGGER poison BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION poison()");
+        }
     }
 
     private static void sql(String url, String sql) throws java.sql.SQLException {
